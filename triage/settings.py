@@ -1,0 +1,87 @@
+"""Application settings, read once from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Annotated
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class AwsAccount(BaseModel):
+    """One AWS account to read, reached through a role assumed with an external id."""
+
+    account_id: str
+    role_arn: str | None = None
+    external_id: SecretStr | None = None
+
+
+class Settings(BaseSettings):
+    """Every setting of the product; each field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_prefix=""
+    )
+
+    environment: Annotated[str, Field(alias="TRIAGE_ENV")] = "local"
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, alias="REDIS_URL")
+
+    aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
+    aws_accounts: Annotated[list[AwsAccount], NoDecode] = Field(
+        default_factory=list, alias="TRIAGE_AWS_ACCOUNTS"
+    )
+    aws_regions: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["us-east-1"], alias="TRIAGE_AWS_REGIONS"
+    )
+    getfindings_requests_per_second: float = Field(
+        default=2.5, alias="TRIAGE_GETFINDINGS_RPS", gt=0, le=3
+    )
+    ingest_overlap_minutes: int = Field(default=15, alias="TRIAGE_INGEST_OVERLAP_MINUTES", ge=0)
+    ingest_initial_lookback_days: int = Field(
+        default=90, alias="TRIAGE_INGEST_LOOKBACK_DAYS", ge=1
+    )
+    export_locations: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="TRIAGE_EXPORT_LOCATIONS"
+    )
+    sqs_queue_url: str | None = Field(default=None, alias="TRIAGE_SQS_QUEUE_URL")
+
+    api_host: str = Field(default="127.0.0.1", alias="TRIAGE_API_HOST")
+    api_port: int = Field(default=8000, alias="TRIAGE_API_PORT")
+    dashboard_port: int = Field(default=5006, alias="TRIAGE_DASHBOARD_PORT")
+    dagster_port: int = Field(default=3000, alias="TRIAGE_DAGSTER_PORT")
+    api_base_url: str | None = Field(default=None, alias="TRIAGE_API_URL")
+
+    @field_validator("aws_accounts", mode="before")
+    @classmethod
+    def _parse_accounts(cls, value: object) -> object:
+        """Accept JSON (`[{"account_id": ..., "role_arn": ...}]`) or comma-separated ids."""
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return []
+            if text.startswith("["):
+                return json.loads(text)
+            return [{"account_id": part.strip()} for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("aws_regions", "export_locations", mode="before")
+    @classmethod
+    def _parse_csv(cls, value: object) -> object:
+        """Accept a comma-separated string for list settings."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def api_url(self) -> str:
+        """The base URL dashboards and clients use to reach the API."""
+        return self.api_base_url or f"http://{self.api_host}:{self.api_port}"
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings instance."""
+    return Settings()

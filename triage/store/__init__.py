@@ -1,0 +1,1 @@
+"""PostgreSQL access: engine, migrations and the raw-layer writers."""
