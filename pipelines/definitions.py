@@ -1,0 +1,22 @@
+"""The Dagster code location: assets, jobs, schedules, sensors and resources."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from pipelines.assets.dbt import dbt_project, triage_dbt_assets
+from pipelines.assets.securityhub import securityhub_findings
+from pipelines.jobs import ingest_job, transform_job
+from pipelines.resources import WarehouseResource
+from pipelines.schedules import ingest_job_schedule
+from pipelines.sensors import securityhub_queue_sensor
+
+defs = dg.Definitions(
+    assets=[securityhub_findings, triage_dbt_assets],
+    jobs=[ingest_job, transform_job],
+    schedules=[ingest_job_schedule],
+    sensors=[securityhub_queue_sensor],
+    resources={
+        "warehouse": WarehouseResource(database_url=dg.EnvVar("DATABASE_URL")),
+        "dbt": DbtCliResource(project_dir=dbt_project),
+    },
+)

@@ -1,0 +1,145 @@
+"""The `triage` command line: ingest, build, serve and demo helpers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from triage.errors import TriageError
+
+logger = logging.getLogger("triage")
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from triage.store.db import migrate
+
+    migrate()
+    print("migrations applied")
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from triage.ingest import drain_finding_queue, ingest_locations, ingest_securityhub_api
+    from triage.store.db import get_migrated_engine
+    from triage.store.findings import LoadStats
+
+    if not (args.locations or args.from_api or args.from_sqs):
+        print("nothing to ingest: give paths or s3:// URIs, --from-api or --from-sqs")
+        return 2
+    engine = get_migrated_engine()
+    stats = LoadStats()
+    if args.locations:
+        stats.add(ingest_locations(args.locations, engine=engine, progress=sys.stderr.isatty()))
+    scopes = []
+    if args.from_api:
+        for scope in ingest_securityhub_api(engine=engine):
+            stats.add(scope.stats)
+            scopes.append(
+                {
+                    "aws_account_id": scope.aws_account_id,
+                    "region": scope.region,
+                    "status": scope.status,
+                    "pages": scope.pages,
+                    "window_start": scope.window_start.isoformat(),
+                    "window_end": scope.window_end.isoformat(),
+                }
+            )
+    if args.from_sqs:
+        stats.add(drain_finding_queue(engine=engine))
+
+    report = stats.as_dict()
+    if scopes:
+        report["scopes"] = scopes
+    if args.json:
+        print(json.dumps(report, sort_keys=True))
+    else:
+        print(
+            f"files={report['files']} skipped_files={report['skipped_files']} "
+            f"findings_seen={report['findings_seen']} "
+            f"versions_loaded={report['versions_loaded']} unchanged={report['unchanged']} "
+            f"quarantined={report['quarantined']} (new {report['quarantined_new']})"
+        )
+        for reason, count in report["reasons"].items():
+            print(f"  quarantined {reason}: {count}")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from triage.store.db import migrate
+    from triage.transform import run_dbt
+
+    migrate()
+    run_dbt(["build", *args.dbt_args])
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from triage.serve import serve_all
+
+    return serve_all(api=not args.no_api, dashboards=not args.no_dashboards)
+
+
+def _cmd_demo_seed(args: argparse.Namespace) -> int:
+    from triage.demo.seed import seed_estate
+    from triage.settings import get_settings
+
+    endpoint = get_settings().aws_endpoint_url
+    if not endpoint:
+        print("AWS_ENDPOINT_URL must point at the local emulator for the demo seed")
+        return 2
+    result = seed_estate(endpoint_url=endpoint)
+    print(json.dumps(result.as_dict() if hasattr(result, "as_dict") else vars(result), default=str))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(prog="triage", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_cmd_migrate)
+
+    ingest = sub.add_parser("ingest", help="load Security Hub findings into the raw layer")
+    ingest.add_argument("locations", nargs="*", help="files, folders or s3://bucket/prefix")
+    ingest.add_argument("--from-api", action="store_true", help="pull GetFindings incrementally")
+    ingest.add_argument("--from-sqs", action="store_true", help="drain TRIAGE_SQS_QUEUE_URL")
+    ingest.add_argument("--json", action="store_true", help="print one JSON object of counts")
+    ingest.set_defaults(func=_cmd_ingest)
+
+    build = sub.add_parser("build", help="run `dbt build` (staging, intermediate, marts)")
+    build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
+    build.set_defaults(func=_cmd_build)
+
+    serve = sub.add_parser("serve", help="serve the API and the dashboards")
+    serve.add_argument("--no-api", action="store_true")
+    serve.add_argument("--no-dashboards", action="store_true")
+    serve.set_defaults(func=_cmd_serve)
+
+    seed = sub.add_parser("demo-seed", help="load the sample estate into the AWS emulator")
+    seed.set_defaults(func=_cmd_demo_seed)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `triage` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args))
+    except TriageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

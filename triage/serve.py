@@ -1,0 +1,71 @@
+"""Serve the API and the dashboards as child processes until interrupted."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+import time
+
+from triage.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def serve_all(*, api: bool = True, dashboards: bool = True) -> int:
+    """Start uvicorn for the API and Panel for the dashboards; stop both on Ctrl-C or TERM.
+
+    Returns the exit code of the first child that stops on its own, or 0 after a signal.
+    """
+    settings = get_settings()
+    children: list[subprocess.Popen[bytes]] = []
+    if api:
+        children.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "api.main:app",
+                    "--host",
+                    settings.api_host,
+                    "--port",
+                    str(settings.api_port),
+                ]
+            )
+        )
+        print(f"API:        http://{settings.api_host}:{settings.api_port}/docs", flush=True)
+    if dashboards:
+        children.append(subprocess.Popen([sys.executable, "-m", "dashboards.serve"]))
+        print(
+            f"Dashboards: http://{settings.api_host}:{settings.dashboard_port}/triage", flush=True
+        )
+
+    stopping = False
+
+    def _stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    code = 0
+    try:
+        while not stopping:
+            for child in children:
+                if child.poll() is not None:
+                    code = child.returncode or 1
+                    logger.error("child exited pid=%s code=%s", child.pid, child.returncode)
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return code
