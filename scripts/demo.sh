@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Run the demo: a local AWS emulator seeded with a sample estate, the whole pipeline, and
+# the API and dashboards in the foreground. Ctrl-C stops everything this script started.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+BIN="$ROOT/.venv/bin"
+DEMO="$ROOT/.demo"
+mkdir -p "$DEMO"
+
+STARTED_SERVICES=0
+[ -f .services/env ] && [ -s .services/env ] && STARTED_SERVICES=1
+
+cleanup() {
+  trap - EXIT INT TERM
+  echo "stopping the demo..."
+  for pidfile in "$DEMO"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+  if [ "$STARTED_SERVICES" = 1 ]; then scripts/services.sh stop; fi
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# The emulator gets fake credentials; real accounts use the normal AWS credential chain.
+MOTO_PORT="${TRIAGE_MOTO_PORT:-$(free_port)}"
+export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_DEFAULT_REGION=us-east-1
+export AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
+export TRIAGE_AWS_REGIONS="${TRIAGE_AWS_REGIONS:-us-east-1,eu-west-1}"
+"$BIN/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" >"$DEMO/moto.log" 2>&1 &
+echo $! > "$DEMO/moto.pid"
+for _ in $(seq 100); do
+  curl -s -o /dev/null "$AWS_ENDPOINT_URL" && break
+  sleep 0.1
+done
+echo "AWS emulator (moto) on $AWS_ENDPOINT_URL"
+
+echo "seeding the sample estate..."
+"$BIN/triage" demo-seed > "$DEMO/seed.json"
+BUCKET_URI=$("$BIN/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["export_uri"])' "$DEMO/seed.json")
+QUEUE_URL=$("$BIN/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["queue_url"])' "$DEMO/seed.json")
+export TRIAGE_SQS_QUEUE_URL="$QUEUE_URL"
+export TRIAGE_EXPORT_LOCATIONS="$BUCKET_URI"
+
+echo "running the pipeline (Dagster: ingest from GetFindings and $BUCKET_URI, then dbt)..."
+export DAGSTER_HOME="$DEMO/dagster_home"
+mkdir -p "$DAGSTER_HOME"
+"$BIN/dagster" asset materialize -m pipelines.definitions --select '*' >"$DEMO/materialize.log" 2>&1 || {
+  echo "pipeline failed; see $DEMO/materialize.log"; tail -30 "$DEMO/materialize.log"; exit 1; }
+echo "draining the SQS feed..."
+"$BIN/triage" ingest --from-sqs --json
+"$BIN/triage" build --quiet >"$DEMO/build.log" 2>&1 || { tail -30 "$DEMO/build.log"; exit 1; }
+
+"$BIN/dagster-webserver" -m pipelines.definitions -h 127.0.0.1 -p "${TRIAGE_DAGSTER_PORT:-3000}" \
+  >"$DEMO/dagster.log" 2>&1 &
+echo $! > "$DEMO/dagster.pid"
+echo "Dagster UI: http://127.0.0.1:${TRIAGE_DAGSTER_PORT:-3000}"
+echo "Press Ctrl-C to stop everything."
+"$BIN/triage" serve
