@@ -47,9 +47,9 @@ def database_url() -> Iterator[str]:
         conn.execute(f'create database "{name}"')
     url = f"{base}/{name}"
     yield url
-    from triage.store import db
+    from triage.store.db import dispose_engines
 
-    db._engine_for.cache_clear()
+    dispose_engines()
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
 

@@ -40,16 +40,21 @@ def require_database_url(database_url: str | None = None) -> str:
     return url
 
 
+_ENGINES: list[Engine] = []
+
+
 @functools.lru_cache(maxsize=8)
 def _engine_for(url: str) -> Engine:
     # Every session runs in UTC so naive values are never read as local time (case B05).
-    return sa.create_engine(
+    engine = sa.create_engine(
         sqlalchemy_url(url),
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=20,
         connect_args={"options": "-c timezone=UTC"},
     )
+    _ENGINES.append(engine)
+    return engine
 
 
 def get_engine(database_url: str | None = None) -> Engine:
@@ -82,3 +87,12 @@ def get_migrated_engine(database_url: str | None = None) -> Engine:
     url = require_database_url(database_url)
     _migrated(url)
     return _engine_for(url)
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection and forget the cached engines (tests, forked workers)."""
+    for engine in list(_ENGINES):
+        engine.dispose()
+    _ENGINES.clear()
+    _engine_for.cache_clear()
+    _migrated.cache_clear()
