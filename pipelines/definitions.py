@@ -5,6 +5,7 @@ from dagster_dbt import DbtCliResource
 
 from pipelines.assets.dbt import dbt_project, triage_dbt_assets
 from pipelines.assets.securityhub import securityhub_findings
+from pipelines.checks import findings_keys_present, findings_severity_in_expected_set
 from pipelines.jobs import ingest_job, transform_job
 from pipelines.resources import WarehouseResource
 from pipelines.schedules import ingest_job_schedule
@@ -12,6 +13,7 @@ from pipelines.sensors import securityhub_queue_sensor
 
 defs = dg.Definitions(
     assets=[securityhub_findings, triage_dbt_assets],
+    asset_checks=[findings_severity_in_expected_set, findings_keys_present],
     jobs=[ingest_job, transform_job],
     schedules=[ingest_job_schedule],
     sensors=[securityhub_queue_sensor],

@@ -1,7 +1,5 @@
 """Sensors: drain the EventBridge-fed SQS queue of findings."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.jobs import transform_job

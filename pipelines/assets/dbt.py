@@ -1,7 +1,5 @@
 """The dbt project as Dagster assets: staging, intermediate and marts."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path

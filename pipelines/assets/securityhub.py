@@ -1,7 +1,5 @@
 """Security Hub finding versions, ingested incrementally into `raw.securityhub_findings`."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.resources.warehouse import WarehouseResource

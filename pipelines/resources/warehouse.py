@@ -1,7 +1,5 @@
 """The PostgreSQL warehouse as a Dagster resource."""
 
-from __future__ import annotations
-
 import dagster as dg
 from sqlalchemy.engine import Engine
 

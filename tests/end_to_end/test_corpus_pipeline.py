@@ -103,6 +103,6 @@ def test_corpus_ingest_build_and_api_totals(corpus_dir, database_url, engine):
 
     from api.main import create_app
 
-    with TestClient(create_app(database_url=database_url)) as client:
+    with TestClient(create_app(engine=engine)) as client:
         body = client.get("/api/v1/alerts", params={"limit": 5}).json()
     assert body["total"] == mart_total
