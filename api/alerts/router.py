@@ -1,0 +1,85 @@
+"""HTTP routes for alerts: the queue, its summary and one alert's detail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.alerts import service
+from api.alerts.filters import build_filters
+from api.alerts.schemas import AlertDetail, AlertFilters, AlertList, AlertSummary
+from api.deps import CurrentUser, DbDep
+
+router = APIRouter(prefix="/alerts", tags=["alerts"])
+
+
+def alert_filters(
+    severity: Annotated[
+        list[str] | None,
+        Query(description="Severity label, any case; repeat for several (OR)."),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        Query(description="Security Hub workflow status, any case; `NONE` for no status."),
+    ] = None,
+    account: Annotated[list[str] | None, Query(description="AWS account id; repeatable.")] = None,
+    region: Annotated[list[str] | None, Query(description="AWS region; repeatable.")] = None,
+    product: Annotated[
+        list[str] | None, Query(description="Product name, exact; repeatable.")
+    ] = None,
+    resource_type: Annotated[
+        list[str] | None,
+        Query(description="Primary resource type, e.g. `AwsS3Bucket`; repeatable."),
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in the title, any case.")
+    ] = None,
+    closed: Annotated[
+        bool | None, Query(description="Only alerts the source closed (true) or not (false).")
+    ] = None,
+) -> AlertFilters:
+    """Collect the filters the list and summary endpoints share."""
+    return build_filters(
+        severity=severity,
+        status=status,
+        account=account,
+        region=region,
+        product=product,
+        resource_type=resource_type,
+        q=q,
+        closed=closed,
+    )
+
+
+FiltersDep = Annotated[AlertFilters, Depends(alert_filters)]
+
+
+@router.get("", response_model=AlertList)
+def list_alerts(
+    db: DbDep,
+    user: CurrentUser,
+    filters: FiltersDep,
+    limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 50,
+    cursor: Annotated[
+        str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")
+    ] = None,
+) -> AlertList:
+    """List alerts, highest severity first, then most recently seen."""
+    return service.list_alerts(db=db, filters=filters, limit=limit, cursor=cursor)
+
+
+@router.get("/summary", response_model=AlertSummary)
+def get_alert_summary(db: DbDep, user: CurrentUser, filters: FiltersDep) -> AlertSummary:
+    """Count alerts by severity and status under the filters, with the filter choices."""
+    return service.summarize_alerts(db=db, filters=filters)
+
+
+@router.get(
+    "/{alert_id}",
+    response_model=AlertDetail,
+    responses={404: {"description": "No alert has this id."}},
+)
+def get_alert(alert_id: str, db: DbDep, user: CurrentUser) -> AlertDetail:
+    """Return one alert with its findings (and how their severity was resolved) and resources."""
+    return service.get_alert(db=db, alert_id=alert_id)
