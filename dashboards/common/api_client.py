@@ -1,0 +1,112 @@
+"""A small synchronous client for the triage API, as the dashboards use it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from dashboards.errors import ApiResponseError, ApiUnavailableError
+from triage.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+DEFAULT_TIMEOUT_SECONDS = 10.0
+
+QueryValue = str | int | Sequence[str] | None
+
+
+def _clean_params(params: Mapping[str, QueryValue]) -> list[tuple[str, str]]:
+    """Drop empty filters and expand lists into repeated keys (`severity=HIGH&severity=LOW`)."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, str | int):
+            pairs.append((key, str(value)))
+        else:
+            pairs.extend((key, str(item)) for item in value if item)
+    return pairs
+
+
+class TriageApiClient:
+    """Read alerts and their summary from the triage API over HTTP.
+
+    Args:
+        base_url: Where the API listens, e.g. `http://127.0.0.1:8000`. Defaults to
+            `triage.settings.get_settings().api_url`.
+        timeout: Seconds to wait for connect and read before giving up.
+        transport: An optional httpx transport, for tests that do not want a socket.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = (base_url or get_settings().api_url).rstrip("/")
+        self._client = httpx.Client(
+            base_url=self.base_url + API_PREFIX, timeout=timeout, transport=transport
+        )
+
+    def close(self) -> None:
+        """Close the underlying connection pool."""
+        self._client.close()
+
+    def get_health(self) -> dict[str, Any]:
+        """Return the API's health document."""
+        return self._get_json("/health", {})
+
+    def list_alerts(self, params: Mapping[str, QueryValue]) -> dict[str, Any]:
+        """Return one page of alerts: `{"items": [...], "total": n, "next_cursor": str|None}`."""
+        body = self._get_json("/alerts", params)
+        if not isinstance(body.get("items"), list) or "total" not in body:
+            raise ApiResponseError(
+                "expected the alert list as {items, total, next_cursor}, found keys "
+                f"{sorted(body)}; check that the API and dashboard versions match"
+            )
+        return body
+
+    def get_alert_summary(self, params: Mapping[str, QueryValue]) -> dict[str, Any]:
+        """Return counts by severity and status and the accounts, regions and products seen."""
+        body = self._get_json("/alerts/summary", params)
+        if not isinstance(body.get("by_severity"), dict):
+            raise ApiResponseError(
+                f"expected the alert summary with a by_severity object, found keys {sorted(body)}"
+            )
+        return body
+
+    def _get_json(self, path: str, params: Mapping[str, QueryValue]) -> dict[str, Any]:
+        """GET one path and decode its JSON object, translating httpx errors into ours."""
+        try:
+            response = self._client.get(path, params=_clean_params(params))
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            # Log the path only: query strings may carry search text (STYLE.md §4).
+            logger.warning("api unreachable base_url=%s path=%s error=%s", self.base_url, path, exc)
+            raise ApiUnavailableError(
+                f"the triage API at {self.base_url} could not be reached ({type(exc).__name__}); "
+                "check that it is running and that TRIAGE_API_URL points to it"
+            ) from exc
+        logger.debug("api answered path=%s status=%s", path, response.status_code)
+        if response.status_code >= 400:
+            raise ApiResponseError(
+                f"the triage API answered HTTP {response.status_code} for {path}; "
+                "see the API log for the cause",
+                status_code=response.status_code,
+            )
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise ApiResponseError(
+                f"the triage API answered {path} with a body that is not JSON"
+            ) from exc
+        if not isinstance(body, dict):
+            raise ApiResponseError(
+                f"expected a JSON object from {path}, found {type(body).__name__}"
+            )
+        return body
