@@ -10,6 +10,7 @@ from pipelines.jobs import ingest_job, transform_job
 from pipelines.resources import WarehouseResource
 from pipelines.schedules import ingest_job_schedule
 from pipelines.sensors import securityhub_queue_sensor
+from triage.transform import dbt_executable
 
 defs = dg.Definitions(
     assets=[securityhub_findings, triage_dbt_assets],
@@ -19,6 +20,6 @@ defs = dg.Definitions(
     sensors=[securityhub_queue_sensor],
     resources={
         "warehouse": WarehouseResource(database_url=dg.EnvVar("DATABASE_URL")),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
     },
 )

@@ -72,7 +72,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from triage.transform import run_dbt
 
     migrate()
-    run_dbt(["build", *args.dbt_args])
+    run_dbt(["build", *(["--quiet"] if args.quiet else []), *args.dbt_args])
     return 0
 
 
@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(func=_cmd_ingest)
 
     build = sub.add_parser("build", help="run `dbt build` (staging, intermediate, marts)")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only dbt's errors")
     build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
     build.set_defaults(func=_cmd_build)
 

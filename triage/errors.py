@@ -23,3 +23,10 @@ class NotFoundError(TriageError):
 
 class ValidationError(TriageError):
     """A request or input value is not acceptable."""
+
+
+class AccessDeniedError(SourceUnavailableError):
+    """AWS refused access to a source (missing permission, role or subscription).
+
+    The caller marks that account and region as unknown rather than as empty.
+    """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -40,13 +40,21 @@ class Settings(BaseSettings):
         default=2.5, alias="TRIAGE_GETFINDINGS_RPS", gt=0, le=3
     )
     ingest_overlap_minutes: int = Field(default=15, alias="TRIAGE_INGEST_OVERLAP_MINUTES", ge=0)
-    ingest_initial_lookback_days: int = Field(
-        default=90, alias="TRIAGE_INGEST_LOOKBACK_DAYS", ge=1
-    )
+    ingest_initial_lookback_days: int = Field(default=90, alias="TRIAGE_INGEST_LOOKBACK_DAYS", ge=1)
     export_locations: Annotated[list[str], NoDecode] = Field(
         default_factory=list, alias="TRIAGE_EXPORT_LOCATIONS"
     )
     sqs_queue_url: str | None = Field(default=None, alias="TRIAGE_SQS_QUEUE_URL")
+    aws_retry_mode: Literal["standard", "adaptive"] = Field(
+        default="standard", alias="TRIAGE_AWS_RETRY_MODE"
+    )
+    aws_max_attempts: int = Field(default=5, alias="TRIAGE_AWS_MAX_ATTEMPTS", ge=1, le=20)
+    aws_role_session_name: str = Field(
+        default="triage-ingest", alias="TRIAGE_AWS_ROLE_SESSION_NAME", min_length=2, max_length=64
+    )
+    getfindings_max_retries: int = Field(
+        default=6, alias="TRIAGE_GETFINDINGS_MAX_RETRIES", ge=0, le=20
+    )
 
     api_host: str = Field(default="127.0.0.1", alias="TRIAGE_API_HOST")
     api_port: int = Field(default=8000, alias="TRIAGE_API_PORT")

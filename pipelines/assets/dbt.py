@@ -19,7 +19,17 @@ dbt_project.prepare_if_dev()
 
 
 class TriageDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt assets by layer (staging, intermediate, marts)."""
+    """Names dbt assets by model and groups them by layer (staging, intermediate, marts).
+
+    Sources keep the default `[source, table]` key, which is the key of the ingest asset
+    that fills the table (`securityhub/findings`), so the graph joins them.
+    """
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        """Return the bare model name for models, seeds and snapshots."""
+        if dbt_resource_props.get("resource_type") in {"model", "seed", "snapshot"}:
+            return dg.AssetKey([str(dbt_resource_props["name"])])
+        return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         """Return the model's layer, the first folder under models/."""

@@ -1,0 +1,1 @@
+"""AWS clients with paging, pacing and retries; one module per service."""
