@@ -73,7 +73,8 @@ def migrate(database_url: str | None = None) -> None:
         # Serialise concurrent starters (API workers, CLI, Dagster) on one advisory lock.
         connection.execute(sa.text("select pg_advisory_xact_lock(727001)"))
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        # "heads": feature branches add migrations beside each other; all of them apply.
+        command.upgrade(cfg, "heads")
 
 
 @functools.lru_cache(maxsize=8)
