@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -27,6 +28,11 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 BIN = Path(sys.executable).parent
+# One fixed "now" so both generation passes share a timeline.
+NOW = datetime.now(UTC)
+# The top-up pass starts at this estate copy, far past the copies the first pass used
+# (each copy holds about 500 finding versions), so it adds alerts rather than versions.
+TOP_UP_FIRST_BATCH = 100_000
 
 
 def _bench_database(server_url: str) -> str:
@@ -44,11 +50,12 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
     return time.perf_counter() - start, out.stdout
 
 
-def _write_generated(n: int, folder: Path) -> None:
+def _write_generated(n: int, folder: Path, *, first_batch: int = 0) -> None:
+    """Write `n` generated findings as ASFF files, starting at estate copy `first_batch`."""
     from triage.demo.generator import generate_findings_bulk
 
     chunk, part = [], 0
-    for finding in generate_findings_bulk(n, seed=11):
+    for finding in generate_findings_bulk(n, seed=11, now=NOW, first_batch=first_batch):
         chunk.append(finding)
         if len(chunk) == 10_000:
             (folder / f"part-{part:03}.json").write_text(json.dumps({"Findings": chunk}))
@@ -89,7 +96,10 @@ def _deep_cursor(client: httpx.Client, depth: int) -> str:
 def main() -> None:
     """Run every measurement and print one table."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--findings", type=int, default=100_000)
+    parser.add_argument("--findings", type=int, default=100_000, help="findings to ingest")
+    parser.add_argument(
+        "--alerts", type=int, default=100_000, help="alerts to reach before the API timings"
+    )
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
 
@@ -124,6 +134,18 @@ def main() -> None:
     with psycopg.connect(url) as conn:
         alerts = conn.execute("select count(*) from marts.fct_alerts").fetchone()[0]
     rows.append((f"dbt build ({alerts:,} alerts)", f"{seconds:.1f} s"))
+
+    if alerts < args.alerts:
+        # Several versions and standards collapse into one alert, so top up with new estate
+        # copies in the measured proportion until the marts hold the target.
+        extra = int((args.alerts - alerts) * generated["findings_seen"] / alerts * 1.05) + 1
+        with tempfile.TemporaryDirectory() as tmp:
+            _write_generated(extra, Path(tmp), first_batch=TOP_UP_FIRST_BATCH)
+            _run([str(BIN / "triage"), "ingest", tmp, "--json"], env)
+        seconds, _ = _run([str(BIN / "triage"), "build", "--quiet"], env)
+        with psycopg.connect(url) as conn:
+            alerts = conn.execute("select count(*) from marts.fct_alerts").fetchone()[0]
+        rows.append((f"dbt build ({alerts:,} alerts, after a top-up)", f"{seconds:.1f} s"))
 
     port = _free_port()
     server = subprocess.Popen(

@@ -76,6 +76,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from triage.exports import export_marts
+    from triage.store.db import get_migrated_engine
+
+    exported = export_marts(
+        engine=get_migrated_engine(), folder=Path(args.folder), tables=args.table or None
+    )
+    for item in exported:
+        print(f"{item.table}: {item.rows} rows -> {item.path}")
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from triage.serve import serve_all
 
@@ -114,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="print only dbt's errors")
     build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
     build.set_defaults(func=_cmd_build)
+
+    export = sub.add_parser("export", help="write the marts as Parquet files for DuckDB/polars")
+    export.add_argument("folder", help="where to write <table>.parquet")
+    export.add_argument("--table", action="append", help="only this mart (repeatable)")
+    export.set_defaults(func=_cmd_export)
 
     serve = sub.add_parser("serve", help="serve the API and the dashboards")
     serve.add_argument("--no-api", action="store_true")

@@ -65,7 +65,7 @@ def _ingest(corpus: Path, database_url: str) -> dict:
     return json.loads(out.stdout)
 
 
-def test_corpus_ingest_build_and_api_totals(corpus_dir, database_url, engine):
+def test_corpus_ingest_build_and_api_totals(corpus_dir, database_url, engine, tmp_path):
     with engine.begin() as conn:
         conn.execute(sa.text("truncate raw.securityhub_findings, raw.quarantine"))
 
@@ -106,3 +106,16 @@ def test_corpus_ingest_build_and_api_totals(corpus_dir, database_url, engine):
     with TestClient(create_app(engine=engine)) as client:
         body = client.get("/api/v1/alerts", params={"limit": 5}).json()
     assert body["total"] == mart_total
+
+    # The data team's path: Parquet exports of the marts, read by the notebook.
+    exports = tmp_path / "exports"
+    subprocess.run([TRIAGE, "export", str(exports)], env=env, check=True, capture_output=True)
+    notebook = Path(__file__).resolve().parents[2] / "notebooks" / "alert_queue_overview.py"
+    out = subprocess.run(
+        [sys.executable, str(notebook)],
+        env={**env, "TRIAGE_EXPORT_DIR": str(exports)},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert f"{len(in_marts)} findings in {mart_total} alerts" in out

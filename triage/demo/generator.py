@@ -61,11 +61,17 @@ def generate_findings_bulk(
     accounts: Sequence[str] = DEFAULT_ACCOUNTS,
     regions: Sequence[str] = DEFAULT_REGIONS,
     now: datetime | None = None,
+    first_batch: int = 0,
 ) -> Iterator[dict[str, Any]]:
-    """Stream `n` finding versions, one estate copy after another, for benchmarks."""
+    """Stream `n` finding versions, one estate copy after another, for benchmarks.
+
+    Args:
+        first_batch: The first estate copy to produce; a later call that starts past the
+            copies an earlier call used adds new findings rather than new versions.
+    """
     moment = _now(now)
     produced = 0
-    for batch in itertools.count():
+    for batch in itertools.count(first_batch):
         for finding in _generate_batch(seed, accounts, regions, batch, moment):
             if produced >= n:
                 return
