@@ -63,19 +63,15 @@ async def alert_updates(websocket: WebSocket, token: str | None = None) -> None:
             if message.get("type") == "message":
                 await websocket.send_text(message["data"].decode("utf-8"))
 
-    async def watch_close() -> None:
+    forwarding = asyncio.create_task(forward())
+    try:
+        # Messages from the client are not used; reading them notices the disconnect.
         while True:
             await websocket.receive_text()
-
-    tasks = [asyncio.create_task(forward()), asyncio.create_task(watch_close())]
-    try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     except WebSocketDisconnect:
-        pass
+        logger.debug("live updates client left user=%s", username)
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await pubsub.unsubscribe(ALERTS_CHANNEL)
+        forwarding.cancel()
+        await asyncio.gather(forwarding, return_exceptions=True)
         await pubsub.aclose()
         await client.aclose()
