@@ -181,7 +181,8 @@ def test_failed_sign_ins_slow_down_then_lock_the_account(
         with engine.begin() as db:  # let the back-off pass
             db.execute(
                 sa.text(
-                    "update app.users set last_failed_login_at = now() - interval '1 hour' where username = :n"
+                    "update app.users set last_failed_login_at = now() - interval '1 hour' "
+                    "where username = :n"
                 ),
                 {"n": name},
             )
