@@ -58,6 +58,34 @@ def document_common_responses(app: FastAPI) -> None:
                     responses.setdefault(code, COMMON_RESPONSES[code])
                 # Every route may reject a malformed bearer token, public ones included.
                 responses.setdefault("401", COMMON_RESPONSES["401"])
+                if "422" in responses:
+                    # Our own ValidationError answers 422 with a plain message.
+                    responses["422"] = {
+                        "description": "The request is not valid; `detail` says why.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "anyOf": [
+                                        {"$ref": "#/components/schemas/HTTPValidationError"},
+                                        _ERROR["application/json"]["schema"],
+                                    ]
+                                }
+                            }
+                        },
+                    }
+                parameters = {p.get("name") for p in operation.get("parameters", [])}
+                if "cursor" in parameters:
+                    responses.setdefault(
+                        "400",
+                        {
+                            "description": "The cursor is not one this API issued.",
+                            "content": _ERROR,
+                        },
+                    )
+                if "{" in path:
+                    responses.setdefault(
+                        "404", {"description": "No object has this id.", "content": _ERROR}
+                    )
         app.openapi_schema = schema
         return schema
 
