@@ -11,7 +11,7 @@ from fastapi import Request
 from sqlalchemy.engine import Connection, Engine
 
 from api.errors import MARTS_MISSING_HINT, DatabaseUnavailableError, MartsUnavailableError
-from triage.errors import SettingsError
+from triage.errors import SettingsError, ValidationError
 from triage.store.db import get_migrated_engine
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,14 @@ def get_connection(request: Request) -> Iterator[Connection]:
                 logger.debug("mart missing: %s", exc.orig)
                 raise MartsUnavailableError(MARTS_MISSING_HINT) from exc
             raise
+        except sa.exc.DataError as exc:
+            # A value PostgreSQL cannot hold (a NUL byte in text, a number out of range) is
+            # the client's input, not a server fault.
+            logger.debug("value refused by the database: %s", exc.orig)
+            raise ValidationError(
+                "a value in the request cannot be stored or compared (for example it contains "
+                "a NUL byte); remove it and retry"
+            ) from exc
         except sa.exc.OperationalError as exc:
             logger.warning("database connection lost: %s", exc.orig)
             raise DatabaseUnavailableError(

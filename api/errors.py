@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from triage.accounts.errors import AuthenticationError, PermissionDeniedError, TooManyRequestsError
 from triage.errors import NotFoundError, TriageError, ValidationError
+from triage.workflow.errors import (
+    ConflictError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
+)
 
 
 class InvalidCursorError(ValidationError):
@@ -26,6 +32,12 @@ MARTS_MISSING_HINT = "the dbt marts are not built yet; run `triage build` and re
 # Most specific first: the first matching class decides the status code.
 STATUS_FOR_ERROR: tuple[tuple[type[TriageError], int], ...] = (
     (NotFoundError, 404),
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
+    (TooManyRequestsError, 429),
+    (PreconditionFailedError, 412),
+    (PreconditionRequiredError, 428),
+    (ConflictError, 409),
     (InvalidCursorError, 400),
     (ValidationError, 422),
     (ServiceUnavailableError, 503),

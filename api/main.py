@@ -5,13 +5,23 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
 from api.alerts.router import router as alerts_router
+from api.audit.router import router as audit_router
+from api.auth.openapi import document_common_responses
+from api.auth.router import router as auth_router
 from api.errors import status_for
 from api.health.router import router as health_router
-from api.settings import API_DESCRIPTION, API_TITLE, API_VERSION
+from api.investigations.router import router as investigations_router
+from api.live.router import router as live_router
+from api.middleware import RequestContextMiddleware
+from api.settings import API_DESCRIPTION, API_TITLE, API_VERSION, Settings, get_settings
+from api.users.router import router as users_router
+from api.workflow.router import router as workflow_router
+from triage.accounts.errors import AuthenticationError, TooManyRequestsError
 from triage.errors import TriageError
 
 logger = logging.getLogger(__name__)
@@ -21,6 +31,12 @@ API_PREFIX = "/api/v1"
 OPENAPI_TAGS = [
     {"name": "alerts", "description": "The alert queue built from the dbt marts."},
     {"name": "health", "description": "Readiness of the database and the marts."},
+    {"name": "auth", "description": "Sign in (OAuth2 password flow), refresh, API tokens."},
+    {"name": "users", "description": "Users and their roles (admin)."},
+    {"name": "workflow", "description": "Status, assignment and bulk actions on alerts."},
+    {"name": "investigations", "description": "Notes, checklists and the alert timeline."},
+    {"name": "audit", "description": "The audit log and write-back status (admin)."},
+    {"name": "live", "description": "WebSocket `/api/v1/ws` pushing alert changes."},
 ]
 
 
@@ -29,7 +45,12 @@ async def _handle_triage_error(request: Request, exc: Exception) -> JSONResponse
     status = status_for(exc) if isinstance(exc, TriageError) else 500
     if status >= 500:
         logger.warning("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
-    return JSONResponse(status_code=status, content={"detail": str(exc)})
+    headers: dict[str, str] = {}
+    if isinstance(exc, AuthenticationError):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyRequestsError):
+        headers["Retry-After"] = str(exc.retry_after)
+    return JSONResponse(status_code=status, content={"detail": str(exc)}, headers=headers)
 
 
 async def _handle_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -40,13 +61,15 @@ async def _handle_unexpected_error(request: Request, exc: Exception) -> JSONResp
     )
 
 
-def create_app(*, engine: Engine | None = None) -> FastAPI:
+def create_app(*, engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the application.
 
     Args:
         engine: the database engine to use; by default one is created from DATABASE_URL
             (with migrations applied) on the first request that needs it.
+        settings: the settings to use; the process-wide ones by default.
     """
+    settings = settings or get_settings()
     app = FastAPI(
         title=API_TITLE,
         description=API_DESCRIPTION,
@@ -54,10 +77,27 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
         openapi_tags=OPENAPI_TAGS,
     )
     app.state.engine = engine
+    app.state.settings = settings
+    app.add_middleware(RequestContextMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+            expose_headers=["ETag", "Retry-After", "X-Request-ID"],
+        )
     app.add_exception_handler(TriageError, _handle_triage_error)
     app.add_exception_handler(Exception, _handle_unexpected_error)
     app.include_router(alerts_router, prefix=API_PREFIX)
     app.include_router(health_router, prefix=API_PREFIX)
+    app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(users_router, prefix=API_PREFIX)
+    app.include_router(workflow_router, prefix=API_PREFIX)
+    app.include_router(investigations_router, prefix=API_PREFIX)
+    app.include_router(audit_router, prefix=API_PREFIX)
+    app.include_router(live_router, prefix=API_PREFIX)
+    document_common_responses(app)
     return app
 
 

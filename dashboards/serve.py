@@ -53,7 +53,7 @@ def serve_dashboards(
 
     def triage_session() -> pn.viewable.Viewable:
         """Build the page for one browser session (Panel calls this per connection)."""
-        return create_app(api_url)
+        return create_app(api_url, require_login=True)
 
     return pn.serve(
         {TRIAGE_PATH: triage_session},

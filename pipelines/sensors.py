@@ -1,4 +1,4 @@
-"""Sensors: drain the EventBridge-fed SQS queue of findings."""
+"""Sensors: drain the EventBridge-fed SQS queue of findings; drain the write-back outbox."""
 
 import dagster as dg
 
@@ -26,4 +26,18 @@ def securityhub_queue_sensor(context: dg.SensorEvaluationContext) -> dg.SensorRe
         return dg.SensorResult(skip_reason=f"no new finding versions ({stats.files} messages)")
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=f"sqs-{context.cursor or ''}-{stats.versions_loaded}")]
+    )
+
+
+@dg.sensor(minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED)
+def writeback_outbox_sensor(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    """Send queued triage status changes to Security Hub (BatchUpdateFindings)."""
+    from triage.writeback.drain import drain_outbox
+
+    result = drain_outbox(engine=get_migrated_engine(), settings=get_settings())
+    if result.unsupported:
+        return dg.SkipReason("the endpoint lacks BatchUpdateFindings; items stay queued")
+    return dg.SkipReason(
+        f"write-back calls={result.calls} sent={result.sent} retried={result.retried} "
+        f"failed={result.failed}"
     )

@@ -57,6 +57,18 @@ echo "draining the SQS feed..."
 "$BIN/triage" ingest --from-sqs --json
 "$BIN/triage" build --quiet >"$DEMO/build.log" 2>&1 || { tail -30 "$DEMO/build.log"; exit 1; }
 
+# One user per role, with fresh random passwords (never reused between demos).
+echo "creating demo users..."
+touch "$DEMO/users.txt"
+for role in admin engineer viewer; do
+  password="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(12))')"
+  if printf '%s\n' "$password" | "$BIN/triage" users create --username "demo-$role" --role "$role" >/dev/null 2>&1; then
+    echo "  $role: demo-$role / $password" | tee -a "$DEMO/users.txt"
+  else
+    echo "  $role: demo-$role already exists (password from an earlier demo in $DEMO/users.txt)"
+  fi
+done
+
 "$BIN/dagster-webserver" -m pipelines.definitions -h 127.0.0.1 -p "${TRIAGE_DAGSTER_PORT:-3000}" \
   >"$DEMO/dagster.log" 2>&1 &
 echo $! > "$DEMO/dagster.pid"

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from triage.cli_workflow import add_workflow_commands
 from triage.errors import TriageError
 
 logger = logging.getLogger("triage")
@@ -73,7 +74,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     migrate()
     run_dbt(["build", *(["--quiet"] if args.quiet else []), *args.dbt_args])
-    return 0
+    # The reopen step runs after every build, as the Dagster asset does.
+    from triage.cli_workflow import cmd_reopen
+
+    return cmd_reopen(args)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -141,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("demo-seed", help="load the sample estate into the AWS emulator")
     seed.set_defaults(func=_cmd_demo_seed)
+
+    add_workflow_commands(sub)
     return parser
 
 

@@ -36,6 +36,13 @@ def serve_all(*, api: bool = True, dashboards: bool = True) -> int:
             )
         )
         print(f"API:        http://{settings.api_host}:{settings.api_port}/docs", flush=True)
+        # The write-back worker drains the outbox to Security Hub every 30 s.
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "triage.cli", "writeback", "drain", "--every", "30"],
+                stdout=subprocess.DEVNULL,
+            )
+        )
     if dashboards:
         children.append(subprocess.Popen([sys.executable, "-m", "dashboards.serve"]))
         print(

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Only for local runs and tests; the validator refuses it in any other environment.
+LOCAL_JWT_SECRET = "local-development-secret-change-me-0123456789"
 
 
 class AwsAccount(BaseModel):
@@ -87,6 +91,50 @@ class Settings(BaseSettings):
     def api_url(self) -> str:
         """The base URL dashboards and clients use to reach the API."""
         return self.api_base_url or f"http://{self.api_host}:{self.api_port}"
+
+    # ---- workflow API: auth, rate limits, live updates, write-back (issue 5) ----
+    jwt_secret: SecretStr = Field(default=SecretStr(LOCAL_JWT_SECRET), alias="TRIAGE_JWT_SECRET")
+    jwt_secret_file: str | None = Field(default=None, alias="TRIAGE_JWT_SECRET_FILE")
+    access_token_minutes: int = Field(default=15, alias="TRIAGE_ACCESS_TOKEN_MINUTES", ge=1, le=240)
+    refresh_token_days: int = Field(default=14, alias="TRIAGE_REFRESH_TOKEN_DAYS", ge=1, le=90)
+    login_lock_after: int = Field(default=5, alias="TRIAGE_LOGIN_LOCK_AFTER", ge=2, le=100)
+    login_lock_minutes: int = Field(default=15, alias="TRIAGE_LOGIN_LOCK_MINUTES", ge=1)
+    login_backoff_seconds: float = Field(default=1.0, alias="TRIAGE_LOGIN_BACKOFF_SECONDS", ge=0)
+    rate_limit: str = Field(default="100/minute", alias="TRIAGE_RATE_LIMIT")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="TRIAGE_CORS_ORIGINS"
+    )
+    writeback_enabled: bool = Field(default=True, alias="TRIAGE_WRITEBACK_ENABLED")
+    writeback_calls_per_second: float = Field(
+        default=5.0, alias="TRIAGE_WRITEBACK_RPS", gt=0, lt=10
+    )
+    writeback_max_attempts: int = Field(default=5, alias="TRIAGE_WRITEBACK_MAX_ATTEMPTS", ge=1)
+    writeback_updated_by: str = Field(
+        default="svc-triage", alias="TRIAGE_WRITEBACK_UPDATED_BY", min_length=1, max_length=128
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _parse_origins(cls, value: object) -> object:
+        """Accept a comma-separated string of allowed CORS origins."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _secret_from_file(self) -> Settings:
+        """Read the JWT secret from its file when given; refuse the placeholder outside local."""
+        if self.jwt_secret_file:
+            text = Path(self.jwt_secret_file).read_text(encoding="utf-8").strip()
+            self.jwt_secret = SecretStr(text)
+        secret = self.jwt_secret.get_secret_value()
+        if self.environment not in {"local", "ci", "test"} and secret == LOCAL_JWT_SECRET:
+            raise ValueError(
+                "TRIAGE_JWT_SECRET (or TRIAGE_JWT_SECRET_FILE) must be set outside local runs"
+            )
+        if len(secret) < 32:
+            raise ValueError("TRIAGE_JWT_SECRET must be at least 32 characters")
+        return self
 
 
 @functools.lru_cache(maxsize=1)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.alerts import service
 from api.alerts.filters import build_filters
 from api.alerts.schemas import AlertDetail, AlertFilters, AlertList, AlertSummary
 from api.deps import CurrentUser, DbDep
+from triage.workflow.alert_state import etag_for, get_alert_state
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
@@ -80,6 +81,11 @@ def get_alert_summary(db: DbDep, user: CurrentUser, filters: FiltersDep) -> Aler
     response_model=AlertDetail,
     responses={404: {"description": "No alert has this id."}},
 )
-def get_alert(alert_id: str, db: DbDep, user: CurrentUser) -> AlertDetail:
-    """Return one alert with its findings (and how their severity was resolved) and resources."""
-    return service.get_alert(db=db, alert_id=alert_id)
+def get_alert(alert_id: str, response: Response, db: DbDep, user: CurrentUser) -> AlertDetail:
+    """Return one alert with its findings (and how their severity was resolved) and resources.
+
+    The `ETag` header is the version of the alert's triage state, for `If-Match` on PATCH.
+    """
+    detail = service.get_alert(db=db, alert_id=alert_id)
+    response.headers["ETag"] = etag_for(get_alert_state(db=db, alert_id=alert_id)["version"])
+    return detail

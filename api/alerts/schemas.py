@@ -54,6 +54,8 @@ class AlertRead(BaseModel):
     count_findings: int | None
     is_closed_by_source: bool | None
     closed_reason: str | None
+    triage_status: str = Field(default="new", description="Our workflow status (app schema).")
+    assignee: str | None = None
 
 
 class AlertList(BaseModel):

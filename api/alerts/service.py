@@ -37,7 +37,16 @@ ALERT_COLUMNS = (
     "compliance_status, product_name, company_name, aws_account_id, region, resource_type, "
     "resource_id, count_resources, title, description, types, security_control_id, "
     "standards, first_seen_at, last_seen_at, updated_at, count_findings, "
-    "is_closed_by_source, closed_reason"
+    "is_closed_by_source, closed_reason, "
+    # The human state lives in app (never in a dbt table); scalar look-ups by primary key
+    # keep the marts' keyset query plan unchanged.
+    # TODO: the list shows triage_status and assignee but cannot filter by them yet; users
+    # filter by Security Hub's workflow status meanwhile.
+    "coalesce((select state.status from app.alert_states as state "
+    "where state.alert_id = fct_alerts.alert_id), 'new') as triage_status, "
+    "(select assignee.username from app.alert_states as state join app.users as assignee "
+    "on assignee.user_id = state.assignee_id where state.alert_id = fct_alerts.alert_id) "
+    "as assignee"
 )
 
 # NOTE: keyset paging needs severity_score, last_seen_at and alert_id to be not null (the

@@ -54,9 +54,51 @@ class TriageApiClient:
             base_url=self.base_url + API_PREFIX, timeout=timeout, transport=transport
         )
 
+    access_token: str | None = None
+
     def close(self) -> None:
         """Close the underlying connection pool."""
         self._client.close()
+
+    def sign_in(self, username: str, password: str) -> None:
+        """Sign in with the OAuth2 password flow; later calls carry the user's access token.
+
+        Raises:
+            ApiUnavailableError: the API cannot be reached.
+            ApiResponseError: wrong credentials (401), throttled (429) or another error.
+        """
+        try:
+            response = self._client.post(
+                "/auth/token", data={"username": username, "password": password}
+            )
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            raise ApiUnavailableError(
+                f"the triage API at {self.base_url} could not be reached ({type(exc).__name__}); "
+                "check that it is running and that TRIAGE_API_URL points to it"
+            ) from exc
+        if response.status_code == 401:
+            raise ApiResponseError("wrong username or password", status_code=401)
+        if response.status_code == 429:
+            wait = response.headers.get("Retry-After", "a while")
+            raise ApiResponseError(
+                f"too many sign-in attempts; try again in {wait} s", status_code=429
+            )
+        if response.status_code >= 400:
+            raise ApiResponseError(
+                f"the triage API answered HTTP {response.status_code} to the sign-in",
+                status_code=response.status_code,
+            )
+        self.use_token(response.json()["access_token"])
+
+    def use_token(self, access_token: str) -> None:
+        """Send this bearer token with every later request."""
+        self.access_token = access_token
+        self._client.headers["Authorization"] = f"Bearer {access_token}"
+
+    def live_url(self) -> str:
+        """The WebSocket URL of live alert updates, with the access token."""
+        base = self.base_url.replace("https://", "wss://").replace("http://", "ws://")
+        return f"{base}{API_PREFIX}/ws?token={self.access_token or ''}"
 
     def get_health(self) -> dict[str, Any]:
         """Return the API's health document."""

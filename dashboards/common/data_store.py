@@ -23,7 +23,10 @@ CACHE_TTL_SECONDS = 30
 
 Query = tuple[tuple[str, str], ...]
 
-_CLIENT_HASH = {TriageApiClient: lambda client: client.base_url.encode()}
+# Answers are cached per API and per user token, never shared between signed-in users.
+_CLIENT_HASH = {
+    TriageApiClient: lambda client: f"{client.base_url} {client.access_token or ''}".encode()
+}
 
 
 @pn.cache(ttl=CACHE_TTL_SECONDS, max_items=256, hash_funcs=_CLIENT_HASH)

@@ -11,6 +11,8 @@ from panel.viewable import Viewer
 
 from dashboards.common.api_client import TriageApiClient
 from dashboards.common.data_store import AlertDataStore
+from dashboards.common.live import LiveUpdates
+from dashboards.triage.login import LoginView
 from dashboards.triage.views import AlertFiltersView, AlertQueueView, SeverityCardsView
 
 TITLE = "Security Hub triage"
@@ -28,6 +30,7 @@ class TriageApp(Viewer):
     """The alert queue page, assembled from the views over one data store."""
 
     store = param.ClassSelector(class_=AlertDataStore, doc="Data store shared by every view.")
+    signed_in = param.Boolean(default=True, doc="Whether the queue is shown (else the sign-in).")
 
     def __init__(self, **params: Any) -> None:
         params.setdefault("store", AlertDataStore())
@@ -37,6 +40,27 @@ class TriageApp(Viewer):
         self.queue = AlertQueueView(store=self.store)
         self.refresh = pn.widgets.Button(label="↻ Refresh", color="primary", align="end")
         self.refresh.on_click(lambda _event: self.store.refresh())
+        self.login = LoginView(client=self.store.client, on_signed_in=self._after_sign_in)
+        self.live: LiveUpdates | None = None
+        # The session's document, captured while it is current (callbacks run in threads).
+        self._doc = pn.state.curdoc
+
+    def _after_sign_in(self) -> None:
+        """Show the queue, load it and follow live updates with the user's token."""
+        self.signed_in = True
+        self.store.load()
+        doc = self._doc
+
+        def changed(_message: dict[str, Any]) -> None:
+            # The socket thread hands the reload to the session's own event loop.
+            if doc is not None and doc.session_context is not None:
+                doc.add_next_tick_callback(self.store.refresh)
+            else:
+                self.store.refresh()
+
+        self.live = LiveUpdates(self.store.client.live_url(), changed).start()
+        if doc is not None and doc.session_context is not None:
+            doc.on_session_destroyed(lambda _context: self.live and self.live.stop())
 
     def header(self) -> pn.viewable.Viewable:
         """Return the page header with the title and the API being read."""
@@ -50,27 +74,31 @@ class TriageApp(Viewer):
         )
 
     def __panel__(self) -> pn.viewable.Viewable:
-        """Return the whole page."""
-        return pn.Column(
-            self.header(),
+        """Return the whole page: the sign-in form until the user signs in, then the queue."""
+        queue = pn.Column(
             pn.Column(self.cards, margin=(10, 10)),
             pn.Row(self.filters, self.refresh, margin=(0, 10)),
             pn.Column(self.queue, margin=(0, 10)),
             sizing_mode="stretch_width",
-            max_width=1400,
+            visible=self.param.signed_in,
         )
+        login = pn.Column(self.login, visible=self.param.signed_in.rx.not_())
+        return pn.Column(self.header(), login, queue, sizing_mode="stretch_width", max_width=1400)
 
 
-def create_app(api_url: str | None = None) -> TriageApp:
-    """Build one session's page and schedule its first load once the browser is connected.
+def create_app(api_url: str | None = None, *, require_login: bool | None = None) -> TriageApp:
+    """Build one session's page; a served page asks the user to sign in first.
 
     Args:
         api_url: Base URL of the API; defaults to `triage.settings.get_settings().api_url`.
+        require_login: Show the sign-in form first; by default only inside a Panel server.
     """
     store = AlertDataStore(client=TriageApiClient(api_url))
-    app = TriageApp(store=store)
-    # Load after the page is on screen so the user sees the loading state, not a blank tab.
-    pn.state.onload(store.load)
+    needs_login = pn.state.served if require_login is None else require_login
+    app = TriageApp(store=store, signed_in=not needs_login)
+    if not needs_login:
+        # Load after the page is on screen so the user sees the loading state.
+        pn.state.onload(store.load)
     return app
 
 

@@ -105,6 +105,10 @@ def _row(alert: Mapping[str, Any]) -> str:
     resource_type = escape(str(alert.get("resource_type") or ""))
     resource_id = escape(str(alert.get("resource_id") or ""))
     status = escape(str(alert.get("workflow_status") or ""))
+    # Our own workflow status and assignee (app schema), under Security Hub's.
+    triage = " · ".join(
+        escape(str(part)) for part in (alert.get("triage_status"), alert.get("assignee")) if part
+    )
     alert_id = escape(str(alert.get("alert_id") or alert.get("id") or ""))
     return (
         f'<tr class="alert-row" data-alert-id="{alert_id}">'
@@ -113,7 +117,7 @@ def _row(alert: Mapping[str, Any]) -> str:
         f"{_cell(alert.get('aws_account_id'))}"
         f"{_cell(alert.get('region'))}"
         f'<td>{resource_type}<div class="sub">{resource_id}</div></td>'
-        f'<td><span class="status">{status}</span></td>'
+        f'<td><span class="status">{status}</span><div class="sub triage">{triage}</div></td>'
         f"{_cell(format_timestamp(alert.get('last_seen_at')))}"
         f"{_cell(alert.get('count_findings'), 'num')}"
         "</tr>"

@@ -21,6 +21,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from api.main import create_app
+from triage.accounts.roles import Role
+from triage.accounts.users import User, create_user, find_user
+from triage.audit import Actor
+from triage.settings import Settings
 
 MARTS_DDL = """
 create schema if not exists marts;
@@ -311,8 +315,74 @@ def marts(engine: Engine) -> Iterator[MartsData]:
     engine.dispose()
 
 
+PASSWORDS = {role: f"correct-horse-{role}-battery" for role in ("admin", "engineer", "viewer")}
+
+
+@pytest.fixture(scope="session")
+def api_settings(database_url: str, redis_url: str) -> Settings:
+    """Settings for test apps: a generous rate limit so only the rate-limit tests meet it."""
+    return Settings().model_copy(
+        update={"database_url": database_url, "redis_url": redis_url, "rate_limit": "5000/minute"}
+    )
+
+
+@pytest.fixture(scope="session")
+def users(engine: Engine) -> dict[str, User]:
+    """One user per role (`admin`, `engineer`, `viewer`), passwords in PASSWORDS."""
+    created = {}
+    with engine.begin() as connection:
+        for role, password in PASSWORDS.items():
+            found = find_user(db=connection, username=f"test-{role}")
+            created[role] = found or create_user(
+                db=connection,
+                actor=Actor.system("tests"),
+                username=f"test-{role}",
+                password=password,
+                role=Role(role),
+            )
+    return created
+
+
+def bearer_for(app_client: TestClient, role: str) -> dict[str, str]:
+    """Sign in as the test user of a role and return the Authorization header."""
+    answer = app_client.post(
+        "/api/v1/auth/token", data={"username": f"test-{role}", "password": PASSWORDS[role]}
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
 @pytest.fixture()
-def client(engine: Engine) -> Iterator[TestClient]:
-    """A test client on an app bound to the session test database."""
-    with TestClient(create_app(engine=engine)) as test_client:
+def anon_client(
+    engine: Engine, api_settings: Settings, users: dict[str, User]
+) -> Iterator[TestClient]:
+    """A test client without credentials on an app bound to the session test database."""
+    with TestClient(create_app(engine=engine, settings=api_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture()
+def client(anon_client: TestClient) -> TestClient:
+    """A test client signed in as the viewer (the least role that reads alerts)."""
+    anon_client.headers.update(bearer_for(anon_client, "viewer"))
+    return anon_client
+
+
+@pytest.fixture()
+def clean_app(engine: Engine) -> Engine:
+    """Empty the app workflow tables (users stay) before a test."""
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "truncate app.alert_states, app.alert_events, app.notes, app.note_versions, "
+                "app.checklist_progress, app.writeback_outbox, app.writeback_endpoints, "
+                "app.audit_log restart identity"
+            )
+        )
+    return engine
+
+
+def client_as(app_client: TestClient, role: str) -> TestClient:
+    """Sign the client in as the test user of a role (replacing any earlier sign-in)."""
+    app_client.headers.update(bearer_for(app_client, role))
+    return app_client

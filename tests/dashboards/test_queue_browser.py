@@ -76,8 +76,50 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.stdout.close()
 
 
+ANALYST = "browser-analyst"
+PASSWORD = "a-browser-test-password"
+
+
 @pytest.fixture(scope="module")
-def api_url(database_url: str, marts_alerts: list[dict[str, Any]]) -> Iterator[str]:
+def analyst(engine: Any, marts_alerts: list[dict[str, Any]]) -> Iterator[str]:
+    """An engineer to sign in as (the page now asks for credentials).
+
+    A status change reads the alert's findings (to queue the write-back), so the findings
+    mart exists here too, empty.
+    """
+    from triage.accounts.roles import Role
+    from triage.accounts.users import create_user, find_user
+    from triage.audit import Actor
+
+    with engine.begin() as db:
+        if find_user(db=db, username=ANALYST) is None:
+            create_user(
+                db=db,
+                actor=Actor.system("tests"),
+                username=ANALYST,
+                password=PASSWORD,
+                role=Role.ENGINEER,
+            )
+        db.exec_driver_sql(
+            "create table if not exists marts.fct_alert_findings "
+            "(alert_id text, product_arn text, finding_id text)"
+        )
+    yield ANALYST
+    with engine.begin() as db:
+        db.exec_driver_sql("drop table if exists marts.fct_alert_findings")
+
+
+def _sign_in(page: Any, password: str = PASSWORD) -> None:
+    page.locator(".login-username input").wait_for(timeout=TIMEOUT_MS)
+    # The form is drawn before the session's websocket is up; a click before then is lost.
+    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=TIMEOUT_MS)
+    page.locator(".login-username input").fill(ANALYST)
+    page.locator(".login-password input").fill(password)
+    page.locator(".login-submit button").click()
+
+
+@pytest.fixture(scope="module")
+def api_url(database_url: str, marts_alerts: list[dict[str, Any]], analyst: str) -> Iterator[str]:
     """The real API (`uvicorn api.main:app`) on a free port over the session database."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
@@ -88,7 +130,7 @@ def api_url(database_url: str, marts_alerts: list[dict[str, Any]]) -> Iterator[s
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_ready(f"{url}/api/v1/alerts?limit=1", process)
+        _wait_until_ready(f"{url}/openapi.json", process)
         yield url
     finally:
         _stop(process)
@@ -150,6 +192,12 @@ def test_queue_shows_marts_alerts_and_filters_by_severity(
     rows = page.locator("tr.alert-row")
 
     page.goto(dashboard_url)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _sign_in(page, password="a-wrong-password-here")
+    page.get_by_text("Could not sign in: wrong username or password").wait_for(timeout=TIMEOUT_MS)
+    assert rows.count() == 0
+    page.screenshot(path=str(ARTIFACTS / "queue-login.png"), full_page=True)
+    _sign_in(page)
     rows.first.wait_for(timeout=TIMEOUT_MS)
 
     expected_counts = Counter(alert["severity_label"] for alert in marts_alerts)
@@ -172,11 +220,40 @@ def test_queue_shows_marts_alerts_and_filters_by_severity(
     assert _card_counts(page) == {label: expected_counts[label] for label in SEVERITIES}
     assert page.locator(".severity-card.dimmed").count() == 4
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
 
     scripts = [url for url in requested if url.split("?")[0].endswith(".js")]
     assert scripts and all(url.startswith("http://127.0.0.1:") for url in scripts), scripts
+
+
+def test_queue_updates_live_when_an_alert_changes_elsewhere(
+    page: Any, dashboard_url: str, api_url: str, marts_alerts: list[dict[str, Any]]
+) -> None:
+    page.goto(dashboard_url)
+    _sign_in(page)
+    first = page.locator("tr.alert-row").first
+    first.wait_for(timeout=TIMEOUT_MS)
+    alert_id = first.get_attribute("data-alert-id")
+    page.wait_for_timeout(1000)  # let the page's live subscription open
+
+    token = httpx.post(
+        f"{api_url}/api/v1/auth/token", data={"username": ANALYST, "password": PASSWORD}
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    changed = httpx.patch(
+        f"{api_url}/api/v1/alerts/{alert_id}",
+        headers=headers | {"If-Match": "*"},
+        json={"status": "investigating", "assignee": ANALYST},
+    )
+    assert changed.status_code == 200, changed.text
+
+    # No click: the change arrives over the WebSocket and the row reloads.
+    row = page.locator(f'tr.alert-row[data-alert-id="{alert_id}"] .triage')
+    from playwright.sync_api import expect
+
+    expect(row).to_have_text(f"investigating · {ANALYST}", timeout=TIMEOUT_MS)
+    assert row.inner_text() == f"investigating · {ANALYST}"
+    page.screenshot(path=str(ARTIFACTS / "queue-live.png"), full_page=True)
 
 
 def test_queue_explains_an_unreachable_api(page: Any) -> None:
@@ -184,13 +261,13 @@ def test_queue_explains_an_unreachable_api(page: Any) -> None:
 
     with _serve_dashboard(dead_api) as url:
         page.goto(url)
-        message = page.get_by_text("Could not load alerts.")
+        _sign_in(page)
+        message = page.get_by_text("Could not sign in:")
         message.wait_for(timeout=TIMEOUT_MS)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "queue-api-down.png"), full_page=True)
-        alert_text = page.locator("p", has_text="Could not load alerts.").inner_text()
+        alert_text = message.inner_text()
 
         assert dead_api in alert_text and "could not be reached" in alert_text
         assert "Traceback" not in alert_text
         assert page.locator("tr.alert-row").count() == 0
-        assert page.locator('.severity-card[data-severity="HIGH"] .count').inner_text() == "–"

@@ -26,3 +26,8 @@ def test_definitions_load_and_jobs_resolve():
         for key in graph.get(dg.AssetKey("stg_securityhub__findings")).parent_keys
     }
     assert "securityhub/findings" in upstream
+
+    # The reopen step runs after the marts it reads.
+    reopen = graph.get(dg.AssetKey(["app", "alert_states_reopened"])).parent_keys
+    assert dg.AssetKey("fct_alerts") in reopen
+    assert "writeback_outbox_sensor" in {sensor.name for sensor in repo.sensor_defs}

@@ -1,0 +1,233 @@
+"""Benchmark: latency of the workflow routes (PATCH an alert, notes, timeline) at 100,000 alerts.
+
+Usage (with the private services running, see the README):
+
+    set -a; . .services/env; set +a
+    .venv/bin/python benchmarks/workflow_api.py [--alerts 100000] [--requests 200]
+
+It works in its own database (`<dbname>_wfbench`, recreated each run): migrations, then marts
+tables filled by SQL with `--alerts` alerts (one finding and two raw versions each, and some
+triage history), then a real `uvicorn api.main:app` process measured over HTTP. It prints a
+table of p50/p95 per route.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import psycopg
+
+PASSWORD = "benchmark-password-123"
+
+MARTS_SQL = """
+create schema if not exists marts;
+drop table if exists marts.fct_alerts, marts.fct_alert_findings, marts.fct_alert_resources,
+    marts.dim_resources;
+create table marts.fct_alerts as
+select
+    md5('alert-' || n) as alert_id,
+    'key-' || n as alert_key,
+    (array['CRITICAL','HIGH','MEDIUM','LOW','INFORMATIONAL'])[1 + n % 5] as severity_label,
+    (array[90, 70, 40, 1, 0])[1 + n % 5] as severity_score,
+    'NEW' as workflow_status, 'ACTIVE' as record_state, 'FAILED' as compliance_status,
+    'Security Hub' as product_name, 'AWS' as company_name,
+    lpad((111111111111 + n % 7)::text, 12, '0') as aws_account_id,
+    (array['us-east-1','eu-west-1'])[1 + n % 2] as region,
+    'AwsS3Bucket' as resource_type, 'arn:aws:s3:::bucket-' || n as resource_id,
+    1::bigint as count_resources, 'S3 bucket ' || n || ' should block public access' as title,
+    'generated' as description, array['Software and Configuration Checks'] as types,
+    'S3.8' as security_control_id, array['aws-foundational-security-best-practices'] as standards,
+    now() - interval '30 days' as first_seen_at,
+    now() - (n % 1000) * interval '1 minute' as last_seen_at,
+    now() - (n % 1000) * interval '1 minute' as updated_at,
+    1::bigint as count_findings, false as is_closed_by_source, null::text as closed_reason
+from generate_series(1, %(alerts)s) as n;
+create unique index on marts.fct_alerts (alert_id);
+create index on marts.fct_alerts (severity_score desc, last_seen_at desc, alert_id);
+create table marts.fct_alert_findings as
+select alert_id, 'arn:aws:securityhub:us-east-1::product/aws/securityhub' as product_arn,
+    'finding-' || alert_key as finding_id, severity_label, workflow_status, record_state,
+    compliance_status, updated_at, 'security-control/S3.8' as generator_id,
+    'aws-foundational-security-best-practices' as standard
+from marts.fct_alerts;
+create index on marts.fct_alert_findings (alert_id);
+create table marts.fct_alert_resources (alert_id text, resource_key text, resource_id text,
+    resource_type text, region text, is_primary boolean);
+create table marts.dim_resources (resource_key text primary key, resource_id text,
+    resource_type text, aws_account_id text, region text, partition text, tags jsonb,
+    first_seen_at timestamptz, last_seen_at timestamptz, count_alerts bigint);
+insert into raw.securityhub_findings (product_arn, finding_id, updated_at, content_hash,
+    aws_account_id, region, finding, normalized, source)
+select product_arn, finding_id, updated_at - v * interval '1 day', md5(finding_id || v),
+    '111111111111', 'us-east-1',
+    jsonb_build_object('Id', finding_id, 'Workflow', jsonb_build_object('Status', 'NEW'),
+        'Compliance', jsonb_build_object('Status', 'FAILED'), 'RecordState', 'ACTIVE'),
+    '{}'::jsonb, 'benchmark'
+from marts.fct_alert_findings cross join generate_series(0, 1) as v;
+insert into app.alert_events (alert_id, kind, actor, summary, details)
+select alert_id, 'status_changed', 'benchmark', 'status new -> acknowledged',
+    '{"from": "new", "to": "acknowledged"}'::jsonb
+from marts.fct_alerts where severity_score >= 70;
+analyze;
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _bench_database(server_url: str) -> str:
+    base, _, name = server_url.rpartition("/")
+    bench = f"{name}_wfbench"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{bench}" with (force)')
+        conn.execute(f'create database "{bench}"')
+    return f"{base}/{bench}"
+
+
+def _prepare(database_url: str, alerts: int) -> float:
+    from triage.accounts.roles import Role
+    from triage.accounts.users import create_user
+    from triage.audit import Actor
+    from triage.store.db import get_migrated_engine
+
+    start = time.perf_counter()
+    engine = get_migrated_engine(database_url)
+    with engine.begin() as db:
+        create_user(
+            db=db,
+            actor=Actor.system("benchmark"),
+            username="bench-engineer",
+            password=PASSWORD,
+            role=Role.ENGINEER,
+        )
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(MARTS_SQL.replace("%(alerts)s", str(int(alerts))))
+    return time.perf_counter() - start
+
+
+def _timed(
+    samples: list[float], call: Callable[..., httpx.Response], path: str, ok: int, **kwargs: Any
+) -> httpx.Response:
+    start = time.perf_counter()
+    response = call(path, **kwargs)
+    samples.append((time.perf_counter() - start) * 1000)
+    if response.status_code != ok:
+        raise SystemExit(f"unexpected HTTP {response.status_code}: {response.text[:300]}")
+    return response
+
+
+def _measure(url: str, alert_ids: list[str]) -> dict[str, list[float]]:
+    client = httpx.Client(base_url=url, timeout=30)
+    token = client.post(
+        "/api/v1/auth/token", data={"username": "bench-engineer", "password": PASSWORD}
+    ).json()
+    client.headers["Authorization"] = f"Bearer {token['access_token']}"
+    names = (
+        "PATCH /alerts/{id}",
+        "POST /alerts/{id}/notes",
+        "PATCH /alerts/{id}/notes/{note_id}",
+        "GET /alerts/{id}/notes",
+        "GET /alerts/{id}/timeline",
+    )
+    results: dict[str, list[float]] = {name: [] for name in names}
+    for alert_id in alert_ids:
+        base = f"/api/v1/alerts/{alert_id}"
+        etag = client.get(base).headers["ETag"]
+        change = {"status": "investigating", "assignee": "bench-engineer"}
+        _timed(results[names[0]], client.patch, base, 200, headers={"If-Match": etag}, json=change)
+        note = _timed(
+            results[names[1]],
+            client.post,
+            f"{base}/notes",
+            201,
+            json={"body": "checked **bucket** policy"},
+        )
+        note_path = f"{base}/notes/{note.json()['note_id']}"
+        _timed(results[names[2]], client.patch, note_path, 200, json={"body": "policy is fine"})
+        _timed(results[names[3]], client.get, f"{base}/notes", 200)
+        _timed(results[names[4]], client.get, f"{base}/timeline", 200)
+    return results
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    """Prepare the scratch database, serve the API and print the latency table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--alerts", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200, help="alerts worked (per route)")
+    args = parser.parse_args()
+    server_url = os.environ.get("DATABASE_URL")
+    if not server_url:
+        raise SystemExit("DATABASE_URL is not set: `set -a; . .services/env; set +a` first")
+
+    database_url = _bench_database(server_url)
+    prepare_seconds = _prepare(database_url, args.alerts)
+    with psycopg.connect(database_url) as conn:
+        alert_ids = [row[0] for row in conn.execute("select alert_id from marts.fct_alerts")]
+    sample = random.Random(5).sample(alert_ids, args.requests)
+
+    port = _free_port()
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        TRIAGE_RATE_LIMIT="1000000/minute",
+        TRIAGE_WRITEBACK_ENABLED="true",
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(f"{url}/openapi.json", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        results = _measure(url, sample)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+    print(
+        f"workflow API at {len(alert_ids):,} alerts ({args.requests} alerts worked, one "
+        f"uvicorn worker, data prepared in {prepare_seconds:.1f} s)"
+    )
+    print(f"| {'route':38} | {'n':>4} | {'p50 ms':>7} | {'p95 ms':>7} | {'mean ms':>7} |")
+    print(f"|{'-' * 40}|{'-' * 6}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+    for name, values in results.items():
+        print(
+            f"| {name:38} | {len(values):>4} | {_percentile(values, 0.5):7.1f} | "
+            f"{_percentile(values, 0.95):7.1f} | {statistics.fmean(values):7.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Users, roles, password hashing and the tokens the API issues (JWT and API tokens)."""

@@ -1,0 +1,1 @@
+"""The alert workflow: status and assignment, notes, checklists, timeline and reopening."""

@@ -1,0 +1,1 @@
+"""Write-back of triage status to Security Hub through an outbox and BatchUpdateFindings."""
