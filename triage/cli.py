@@ -64,6 +64,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         )
         for reason, count in report["reasons"].items():
             print(f"  quarantined {reason}: {count}")
+        for name, count in report["context"].items():
+            print(f"  {name}: {count}")
     return 0
 
 
@@ -103,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_cmd_migrate)
 
-    ingest = sub.add_parser("ingest", help="load Security Hub findings into the raw layer")
+    ingest = sub.add_parser(
+        "ingest", help="load findings, CloudTrail and Config files into the raw layer"
+    )
     ingest.add_argument("locations", nargs="*", help="files, folders or s3://bucket/prefix")
     ingest.add_argument("--from-api", action="store_true", help="pull GetFindings incrementally")
     ingest.add_argument("--from-sqs", action="store_true", help="drain TRIAGE_SQS_QUEUE_URL")

@@ -1,0 +1,20 @@
+"""Fixtures for the resource-context tests: an emptied raw layer."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+CONTEXT_TABLES = (
+    "raw.aws_config_configuration_items, raw.aws_config_compliance_events, "
+    "raw.cloudtrail_events, raw.resources_snapshots, raw.quarantine, raw.securityhub_findings"
+)
+
+
+@pytest.fixture()
+def context_db(engine: Engine) -> Engine:
+    """The test database with the finding and context raw tables emptied."""
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"truncate {CONTEXT_TABLES} restart identity"))
+    return engine
