@@ -17,7 +17,7 @@ from typing import Any
 
 from triage.aws import ec2, iam, s3_buckets, tagging
 from triage.errors import AccessDeniedError
-from triage.resources.cache import ResourceCache
+from triage.resources.cache import CacheStats, ResourceCache
 from triage.resources.facts import TAG_FACTS, derive_tag_facts
 from triage.settings import Settings
 
@@ -55,6 +55,11 @@ class ResourceMetadataLookup:
         self._lock = threading.Lock()
         self._counted: set[int] = set()
         self.aws_calls = 0
+
+    @property
+    def cache_stats(self) -> CacheStats:
+        """The cache's hit, miss and fetch counters."""
+        return self._cache.stats
 
     def describe(self, ref: ResourceRef) -> dict[str, Any]:
         """Return the resource's facts, from the cache when fresh."""
