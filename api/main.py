@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from api.alerts.router import router as alerts_router
 from api.errors import status_for
 from api.health.router import router as health_router
+from api.resource_context.router import router as timeline_router
 from api.settings import API_DESCRIPTION, API_TITLE, API_VERSION
 from triage.errors import TriageError
 
@@ -21,6 +22,10 @@ API_PREFIX = "/api/v1"
 OPENAPI_TAGS = [
     {"name": "alerts", "description": "The alert queue built from the dbt marts."},
     {"name": "health", "description": "Readiness of the database and the marts."},
+    {
+        "name": "timeline",
+        "description": "An alert's history: finding versions, Config changes, CloudTrail.",
+    },
 ]
 
 
@@ -58,6 +63,7 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _handle_unexpected_error)
     app.include_router(alerts_router, prefix=API_PREFIX)
     app.include_router(health_router, prefix=API_PREFIX)
+    app.include_router(timeline_router, prefix=API_PREFIX)
     return app
 
 

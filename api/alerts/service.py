@@ -27,6 +27,7 @@ from api.alerts.schemas import (
     AlertSummary,
     SeverityResolution,
 )
+from api.resource_context.service import get_alert_context
 from triage.errors import NotFoundError
 from triage.findings.model import SeverityLabel
 
@@ -37,7 +38,9 @@ ALERT_COLUMNS = (
     "compliance_status, product_name, company_name, aws_account_id, region, resource_type, "
     "resource_id, count_resources, title, description, types, security_control_id, "
     "standards, first_seen_at, last_seen_at, updated_at, count_findings, "
-    "is_closed_by_source, closed_reason"
+    "is_closed_by_source, closed_reason, "
+    # resource context and impact (issue 3)
+    "owner, environment, classification, impact_score, last_change_actor"
 )
 
 # NOTE: keyset paging needs severity_score, last_seen_at and alert_id to be not null (the
@@ -239,4 +242,10 @@ def get_alert(*, db: Connection, alert_id: str) -> AlertDetail:
     resources = [
         AlertResourceRead(**r._mapping) for r in db.execute(sa.text(_RESOURCES_SQL), params)
     ]
-    return AlertDetail(**_alert(row).model_dump(), findings=findings, resources=resources)
+    context = get_alert_context(db=db, alert_id=alert_id)
+    return AlertDetail(
+        **_alert(row).model_dump(),
+        findings=findings,
+        resources=resources,
+        **context.model_dump(),
+    )
