@@ -12,6 +12,7 @@ from tests.api.conftest import BASE_TIME
 
 PAB_BEFORE = {"blockPublicAcls": True, "blockPublicPolicy": True}
 PAB_AFTER = {"blockPublicAcls": False, "blockPublicPolicy": False}
+PAB_ATTRIBUTE = "supplementaryConfiguration.PublicAccessBlockConfiguration"
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def context_rows(marts, engine):
                 "attrs": json.dumps(
                     [
                         {
-                            "attribute": "supplementaryConfiguration.PublicAccessBlockConfiguration",
+                            "attribute": PAB_ATTRIBUTE,
                             "before": PAB_BEFORE,
                             "after": PAB_AFTER,
                         }
