@@ -85,6 +85,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_seed(args: argparse.Namespace) -> int:
+    from triage.demo.context import seed_resource_context
+    from triage.demo.generator import generate_findings
     from triage.demo.seed import seed_estate
     from triage.settings import get_settings
 
@@ -92,8 +94,14 @@ def _cmd_demo_seed(args: argparse.Namespace) -> int:
     if not endpoint:
         print("AWS_ENDPOINT_URL must point at the local emulator for the demo seed")
         return 2
-    result = seed_estate(endpoint_url=endpoint)
-    print(json.dumps(result.as_dict() if hasattr(result, "as_dict") else vars(result), default=str))
+    findings = generate_findings()
+    result = seed_estate(endpoint_url=endpoint, findings=findings)
+    report = result.as_dict() if hasattr(result, "as_dict") else vars(result)
+    # Resources, Config history and CloudTrail files that agree with the findings.
+    report["resource_context"] = seed_resource_context(
+        endpoint_url=endpoint, findings=findings
+    ).as_dict()
+    print(json.dumps(report, default=str))
     return 0
 
 

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     aws_config_locations: Annotated[list[str], NoDecode] = Field(
         default_factory=list, alias="TRIAGE_AWS_CONFIG_LOCATIONS"
     )
+    cloudtrail_lookback_days: int = Field(
+        default=7, alias="TRIAGE_CLOUDTRAIL_LOOKBACK_DAYS", ge=0, le=2557
+    )
     owner_tag_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["owner", "owner-email", "contact"], alias="TRIAGE_OWNER_TAG_KEYS"
     )

@@ -14,7 +14,7 @@ class CloudTrailIngestConfig(dg.Config):
 
     trail_locations: list[str] = []
     file_locations: list[str] = []
-    lookback_days: int = 7
+    lookback_days: int | None = None
 
 
 @dg.asset(
@@ -38,7 +38,10 @@ def cloudtrail_events(
     if trails:
         stats.add(
             ingest_trail_files(
-                trails, engine=engine, settings=settings, lookback_days=config.lookback_days
+                trails,
+                engine=engine,
+                settings=settings,
+                lookback_days=config.lookback_days or settings.cloudtrail_lookback_days,
             )
         )
     if config.file_locations:

@@ -26,6 +26,8 @@ MAX_WINDOW = timedelta(days=7)
 PAGE_LIMIT = 100
 # Resource types and ids Config has never recorded answer with these codes: no history.
 NOT_RECORDED_CODES = frozenset({"ResourceNotDiscoveredException", "NoSuchResourceException"})
+# Config is not recording in that account and region: its history is unknown, not empty.
+CONFIG_OFF_CODES = frozenset({"NoAvailableConfigurationRecorderException"})
 
 
 @dataclass
@@ -121,10 +123,11 @@ class ConfigHistoryClient:
             if code in NOT_RECORDED_CODES:
                 logger.info("config has no history resource_id=%s code=%s", resource_id, code)
                 return {"configurationItems": []}
-            if code in ACCESS_DENIED_CODES:
+            if code in ACCESS_DENIED_CODES or code in CONFIG_OFF_CODES:
                 raise AccessDeniedError(
                     f"AWS Config refused GetResourceConfigHistory for {resource_id}: {code}; "
-                    "grant config:GetResourceConfigHistory to the ingestion role"
+                    "grant config:GetResourceConfigHistory to the ingestion role and check "
+                    "that a configuration recorder runs in this account and region"
                 ) from exc
             raise SourceUnavailableError(
                 f"GetResourceConfigHistory failed for {resource_id} after retries: {code}"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from triage.aws.errors import translate
+from botocore.exceptions import ClientError
+
+from triage.aws.errors import error_code, translate
 
 WORLD = {"0.0.0.0/0", "::/0"}
 
@@ -13,10 +15,15 @@ def describe_security_group(client: Any, group_id: str) -> dict[str, Any]:
     """Return the group's name, tags and the ingress rules open to 0.0.0.0/0 or ::/0."""
     try:
         groups = client.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    except ClientError as exc:
+        if error_code(exc) == "InvalidGroup.NotFound":
+            # The group is gone (deleted since the finding): a fact, not a failure.
+            return {"tags": {}, "open_to_world": [], "group_name": None, "exists": False}
+        raise translate(exc, f"ec2:DescribeSecurityGroups {group_id}") from exc
     except Exception as exc:
         raise translate(exc, f"ec2:DescribeSecurityGroups {group_id}") from exc
     if not groups:
-        return {"tags": {}, "open_to_world": [], "group_name": None}
+        return {"tags": {}, "open_to_world": [], "group_name": None, "exists": False}
     group = groups[0]
     open_rules = []
     for permission in group.get("IpPermissions") or []:
@@ -35,4 +42,5 @@ def describe_security_group(client: Any, group_id: str) -> dict[str, Any]:
         "group_name": group.get("GroupName"),
         "tags": {t["Key"]: t.get("Value", "") for t in group.get("Tags") or []},
         "open_to_world": open_rules,
+        "exists": True,
     }

@@ -173,6 +173,8 @@ class ResourceMetadataLookup:
             unknown.append("open_to_world")
             return {"tags": None, "exposure": {"level": "unknown", "open_to_world": None}}
         rules = group["open_to_world"]
+        if not group["exists"]:
+            return {"tags": None, "exists": False, "exposure": {"level": "unknown"}}
         return {
             "tags": group["tags"],
             "exposure": {"level": "public" if rules else "internal", "open_to_world": rules},
