@@ -43,7 +43,7 @@ echo "AWS emulator (moto) on $AWS_ENDPOINT_URL"
 
 echo "seeding the sample estate..."
 "$BIN/triage" demo-seed > "$DEMO/seed.json"
-BUCKET_URI=$("$BIN/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["export_uri"])' "$DEMO/seed.json")
+BUCKET_URI=$("$BIN/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["bucket_uri"])' "$DEMO/seed.json")
 QUEUE_URL=$("$BIN/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["queue_url"])' "$DEMO/seed.json")
 export TRIAGE_SQS_QUEUE_URL="$QUEUE_URL"
 export TRIAGE_EXPORT_LOCATIONS="$BUCKET_URI"

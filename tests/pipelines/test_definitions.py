@@ -26,3 +26,19 @@ def test_definitions_load_and_jobs_resolve():
         for key in graph.get(dg.AssetKey("stg_securityhub__findings")).parent_keys
     }
     assert "securityhub/findings" in upstream
+
+
+def test_resource_context_assets_feed_their_dbt_staging_models():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    for ingest, staging in (
+        ("aws_config/configuration_items", "stg_aws_config__configuration_items"),
+        ("aws_config/compliance_events", "stg_aws_config__compliance_events"),
+        ("cloudtrail/events", "stg_cloudtrail__events"),
+        ("resources/snapshots", "stg_resources__snapshots"),
+    ):
+        parents = {key.to_user_string() for key in graph.get(dg.AssetKey(staging)).parent_keys}
+        assert ingest in parents, staging
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert {"fct_resource_changes", "fct_resource_activity", "fct_alert_assessments"} <= keys

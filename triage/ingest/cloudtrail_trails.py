@@ -3,15 +3,16 @@
 Trails write `AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/<file>.json.gz`
 (organisation trails add `<org-id>/` after `AWSLogs/`), see
 https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html.
-Each run reads the days from the stored cursor (that day included, since a day fills up
-over time) to today; loads are keyed by event id and content hash, so re-reading a day
+Each run lists, per account and region, the files dated from the stored cursor's day
+(included, since a day fills up over time) on, in one paginated listing; loads are
+keyed by event id and content hash, so re-reading a day
 stores nothing twice.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,8 +20,9 @@ from sqlalchemy.engine import Engine
 
 from triage.aws.s3 import parse_s3_uri
 from triage.aws.session import make_client, make_session
+from triage.findings.containers import PayloadKind
+from triage.ingest.context_files import ContextBatchWriter
 from triage.ingest.cursors import read_cursor, write_cursor
-from triage.ingest.files import ingest_locations
 from triage.settings import Settings
 from triage.store.findings import LoadStats
 
@@ -53,12 +55,18 @@ def discover_trail_scopes(s3: Any, uri: str) -> list[tuple[str, str, str]]:
     return scopes
 
 
-def day_prefixes(region_prefix: str, start: date, end: date) -> list[str]:
-    """Return the `<yyyy>/<mm>/<dd>/` prefixes from start to end, both included."""
-    days = (end - start).days
-    return [
-        f"{region_prefix}{(start + timedelta(days=n)):%Y/%m/%d}/" for n in range(max(days, 0) + 1)
-    ]
+def iter_trail_files(s3: Any, bucket: str, region_prefix: str, start: date) -> Iterator[str]:
+    """Yield the keys under a region prefix dated `start` or later, in key (date) order.
+
+    Keys sort by `<yyyy>/<mm>/<dd>/`, so one listing that starts after the day before
+    `start` covers any number of days with no call per day.
+    """
+    paginator = s3.get_paginator("list_objects_v2")
+    start_after = f"{region_prefix}{start:%Y/%m/%d}"
+    for page in paginator.paginate(Bucket=bucket, Prefix=region_prefix, StartAfter=start_after):
+        for item in page.get("Contents") or []:
+            if not item["Key"].endswith("/"):
+                yield item["Key"]
 
 
 def ingest_trail_files(
@@ -81,8 +89,12 @@ def ingest_trail_files(
                 engine=engine, source=CURSOR_SOURCE, account=account, region=region
             )
             start = cursor.date() if cursor else today - timedelta(days=lookback_days)
-            day_uris = [f"s3://{bucket}/{p}" for p in day_prefixes(region_prefix, start, today)]
-            scope = ingest_locations(day_uris, engine=engine, settings=settings)
+            scope = LoadStats()
+            writer = ContextBatchWriter(engine=engine, stats=scope)
+            for key in iter_trail_files(s3, bucket, region_prefix, start):
+                scope.files += 1
+                body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+                writer.add(body, source=f"s3://{bucket}/{key}", kind=PayloadKind.CLOUDTRAIL.value)
             stats.add(scope)
             write_cursor(
                 engine=engine,
@@ -92,10 +104,10 @@ def ingest_trail_files(
                 high_water_mark=datetime.combine(today, datetime.min.time(), tzinfo=UTC),
             )
             logger.info(
-                "trail files account=%s region=%s days=%d events_loaded=%s",
+                "trail files account=%s region=%s files=%d events_loaded=%s",
                 account,
                 region,
-                len(day_uris),
+                scope.files,
                 scope.context["cloudtrail_events_loaded"],
             )
     return stats

@@ -18,3 +18,13 @@ def context_db(engine: Engine) -> Engine:
     with engine.begin() as conn:
         conn.execute(sa.text(f"truncate {CONTEXT_TABLES} restart identity"))
     return engine
+
+
+@pytest.fixture(scope="session")
+def moto_url():
+    """A `moto_server` subprocess for this folder's tests, stopped by its pid afterwards."""
+    from triage.demo.seed import start_moto_server, stop_moto_server
+
+    process, url = start_moto_server()
+    yield url
+    stop_moto_server(process)
