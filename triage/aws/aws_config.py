@@ -52,6 +52,10 @@ def history_windows(earlier: datetime, later: datetime) -> list[tuple[datetime, 
     return windows
 
 
+class _NotRecorded(Exception):
+    """Config does not know the resource (never recorded, or not a recorded type)."""
+
+
 class ConfigHistoryClient:
     """Reads one resource's configuration history from AWS Config."""
 
@@ -71,7 +75,11 @@ class ConfigHistoryClient:
         """
         for start, end in history_windows(earlier, later):
             self.stats.windows += 1
-            yield from self._window(resource_type, resource_id, start, end)
+            try:
+                yield from self._window(resource_type, resource_id, start, end)
+            except _NotRecorded:
+                # Config has never recorded the resource: no other window has history.
+                return
 
     def _window(
         self, resource_type: str, resource_id: str, start: datetime, end: datetime
@@ -122,7 +130,7 @@ class ConfigHistoryClient:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in NOT_RECORDED_CODES:
                 logger.info("config has no history resource_id=%s code=%s", resource_id, code)
-                return {"configurationItems": []}
+                raise _NotRecorded from exc
             if code in ACCESS_DENIED_CODES or code in CONFIG_OFF_CODES:
                 raise AccessDeniedError(
                     f"AWS Config refused GetResourceConfigHistory for {resource_id}: {code}; "

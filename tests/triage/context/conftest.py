@@ -8,7 +8,8 @@ from sqlalchemy.engine import Engine
 
 CONTEXT_TABLES = (
     "raw.aws_config_configuration_items, raw.aws_config_compliance_events, "
-    "raw.cloudtrail_events, raw.resources_snapshots, raw.quarantine, raw.securityhub_findings"
+    "raw.cloudtrail_events, raw.resources_snapshots, raw.quarantine, raw.securityhub_findings, "
+    "raw.ingest_cursors"
 )
 
 
