@@ -76,6 +76,10 @@ class LastChangeRead(BaseModel):
     actor: str | None
     at: datetime | None
     source: str | None = Field(description="aws_config (with its actor) or cloudtrail.")
+    change: ResourceChangeRead | None = Field(
+        default=None,
+        description="The newest Config change at or before the alert's first sighting.",
+    )
 
 
 class AlertContextRead(BaseModel):

@@ -24,7 +24,7 @@ from triage.errors import NotFoundError
 RECENT_CHANGES = 5
 
 _ALERT_SQL = """
-select alert_id, aws_account_id, impact_score, impact_severity_points,
+select alert_id, aws_account_id, first_seen_at, impact_score, impact_severity_points,
     impact_sensitivity_points, impact_exposure_points, impact_environment_points,
     last_change_actor, last_change_at
 from marts.fct_alerts where alert_id = :alert_id
@@ -57,8 +57,9 @@ _CHANGES_SQL = f"""
 with {_REFS_CTE}
 select change.* from marts.fct_resource_changes as change
 inner join refs on refs.ref = change.resource_ref
-where change.aws_account_id is null or change.aws_account_id = :account
-    or cast(:account as text) is null
+where (change.aws_account_id is null or change.aws_account_id = :account
+    or cast(:account as text) is null)
+    and change.captured_at <= coalesce(cast(:before as timestamptz), 'infinity')
 order by change.captured_at desc, change.resource_change_key
 limit :limit
 """
@@ -130,7 +131,13 @@ def get_alert_context(*, db: Connection, alert_id: str) -> AlertContextRead:
     alert = _alert_row(db, alert_id)
     params = {"alert_id": alert_id, "account": alert.aws_account_id}
     context_row = db.execute(sa.text(_CONTEXT_SQL), params).one_or_none()
-    changes = db.execute(sa.text(_CHANGES_SQL), params | {"limit": RECENT_CHANGES}).all()
+    changes = db.execute(
+        sa.text(_CHANGES_SQL), params | {"limit": RECENT_CHANGES, "before": None}
+    ).all()
+    # The change that put the resource in the state the finding reports.
+    before_alert = db.execute(
+        sa.text(_CHANGES_SQL), params | {"limit": 1, "before": alert.first_seen_at}
+    ).one_or_none()
 
     context = None
     if context_row is not None:
@@ -151,9 +158,14 @@ def get_alert_context(*, db: Connection, alert_id: str) -> AlertContextRead:
         ),
     )
     last_change = None
-    if alert.last_change_actor is not None or alert.last_change_at is not None:
+    change = ResourceChangeRead(**before_alert._mapping) if before_alert else None
+    if alert.last_change_actor is not None or change is not None:
+        from_config = change is not None and change.change_actor == alert.last_change_actor
         last_change = LastChangeRead(
-            actor=alert.last_change_actor, at=alert.last_change_at, source=None
+            actor=alert.last_change_actor,
+            at=alert.last_change_at,
+            source="aws_config" if from_config else "cloudtrail",
+            change=change,
         )
     return AlertContextRead(
         context=context,

@@ -49,7 +49,7 @@ def context_rows(marts, engine):
                 "changed_attributes, change_actor, change_action, change_event_id, captured_at) "
                 "values ('c1', 'AWS::S3::Bucket', 'bucket-0', 'bucket-0', 'bucket-0', "
                 "'111111111111', 'UPDATE', cast(:attrs as jsonb), 'alice.martin', "
-                "'DeletePublicAccessBlock', 'ev-1', :at), "
+                "'DeleteBucketPublicAccessBlock', 'ev-1', :at), "
                 "('c-other-account', 'AWS::S3::Bucket', 'bucket-0', 'bucket-0', 'bucket-0', "
                 "'999999999999', 'UPDATE', '[]', 'mallory', null, null, :at)"
             ),
@@ -100,6 +100,8 @@ def test_detail_names_owner_classification_change_and_actor(client, context_rows
         "parts": {"severity": 30, "data_sensitivity": 25, "exposure": 20, "environment": 15},
     }
     assert body["last_change"]["actor"] == "alice.martin"
+    assert body["last_change"]["source"] == "aws_config"
+    assert body["last_change"]["change"]["change_action"] == "DeleteBucketPublicAccessBlock"
     (change,) = body["recent_changes"]  # the other account's change is not this bucket's
     assert change["change_actor"] == "alice.martin"
     (attribute,) = change["changed_attributes"]

@@ -70,6 +70,8 @@ def test_public_bucket_tags_owner_and_exposure(aws, cache):
     assert facts["unknown"] == []
 
     calls = lookup.aws_calls
+    # tagging GetResources, PublicAccessBlock, PolicyStatus, BucketTagging, ListBuckets
+    assert calls == 5
     lookup.describe(ResourceRef("arn:aws:s3:::customer-exports", "AwsS3Bucket", ACCOUNT))
     assert lookup.aws_calls == calls, "the second look-up is served by Redis"
 
