@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
 import boto3
 import pytest
 import redis
+from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from triage.aws.session import make_boto_config
+from triage.errors import SourceUnavailableError
 from triage.resources.cache import ResourceCache
 from triage.resources.lookup import ResourceMetadataLookup, ResourceRef
 from triage.settings import Settings
@@ -150,3 +154,37 @@ def test_access_denied_marks_facts_unknown_not_absent(cache):
     )
     assert facts["exposure"]["level"] == "unknown"
     assert facts["exposure"]["public_access_block"] is None
+
+
+class _Body(io.BytesIO):
+    def stream(self, **_: Any):
+        yield self.getvalue()
+
+
+def _throttle(client: Any, operation: str, times: int) -> dict[str, int]:
+    """Answer the next `times` calls of `operation` with S3's 503 SlowDown."""
+    left = {"n": times}
+
+    def answer(request: Any, **_: Any) -> AWSResponse | None:
+        if left["n"] <= 0:
+            return None
+        left["n"] -= 1
+        body = b"<Error><Code>SlowDown</Code><Message>Please reduce your rate</Message></Error>"
+        return AWSResponse(request.url, 503, {}, _Body(body))
+
+    client.meta.events.register_first(f"before-send.s3.{operation}", answer)
+    return left
+
+
+def test_throttling_is_retried_with_backoff_then_fails_loudly(aws, cache):
+    s3 = boto3.client("s3", region_name="us-east-1", config=make_boto_config(Settings()))
+    s3.create_bucket(Bucket="throttled-bucket")
+    left = _throttle(s3, "GetBucketTagging", 2)
+    lookup = _lookup(cache, {"s3": s3})
+    facts = lookup.describe(ResourceRef("arn:aws:s3:::throttled-bucket", "AwsS3Bucket", ACCOUNT))
+    assert left["n"] == 0 and facts["unknown"] == []
+
+    _throttle(s3, "GetPublicAccessBlock", 50)
+    with pytest.raises(SourceUnavailableError):
+        lookup.describe(ResourceRef("arn:aws:s3:::other-bucket", "AwsS3Bucket", ACCOUNT))
+    assert cache.get("facts:arn:aws:s3:::other-bucket") is None
