@@ -69,6 +69,33 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lookup_activity(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from triage.aws.session import make_client, make_session
+    from triage.ingest.cloudtrail_lookup import lookup_resource_activity
+    from triage.settings import get_settings
+    from triage.store.db import get_migrated_engine
+
+    if not 1 <= args.hours <= 90 * 24:
+        print("--hours must be between 1 and 2160: LookupEvents covers the last 90 days")
+        return 2
+    settings = get_settings()
+    account = next((a for a in settings.aws_accounts if a.account_id == args.account), None)
+    region = args.region or settings.aws_regions[0]
+    client = make_client(make_session(account, region, settings), "cloudtrail", settings)
+    end = datetime.now(UTC)
+    stats = lookup_resource_activity(
+        engine=get_migrated_engine(),
+        client=client,
+        resource_name=args.resource,
+        start=end - timedelta(hours=args.hours),
+        end=end,
+    )
+    print(json.dumps(vars(stats), sort_keys=True))
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from triage.store.db import migrate
     from triage.transform import run_dbt
@@ -121,6 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--from-sqs", action="store_true", help="drain TRIAGE_SQS_QUEUE_URL")
     ingest.add_argument("--json", action="store_true", help="print one JSON object of counts")
     ingest.set_defaults(func=_cmd_ingest)
+
+    lookup = sub.add_parser(
+        "lookup-activity", help="fetch one resource's recent CloudTrail events (LookupEvents)"
+    )
+    lookup.add_argument("resource", help="resource name or ARN, e.g. a bucket name")
+    lookup.add_argument("--hours", type=int, default=24, help="how far back (max 90 days)")
+    lookup.add_argument("--account", help="account id from TRIAGE_AWS_ACCOUNTS")
+    lookup.add_argument("--region", help="region (default: the first configured)")
+    lookup.set_defaults(func=_cmd_lookup_activity)
 
     build = sub.add_parser("build", help="run `dbt build` (staging, intermediate, marts)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only dbt's errors")

@@ -74,3 +74,34 @@ def test_unknown_attribute_is_refused():
     now = datetime.now(UTC)
     with pytest.raises(ValueError, match="unknown lookup attribute"):
         list(lookup.lookup(attribute="BucketName", value="b", start=now, end=now))
+
+
+def test_lookup_activity_stores_events_once(context_db):
+    import sqlalchemy as sa
+
+    from triage.ingest.cloudtrail_lookup import lookup_resource_activity
+
+    client = boto3.client("cloudtrail", region_name="us-east-1")
+    stub = Stubber(client)
+    stub.add_response("lookup_events", {"Events": [_event(1), _event(2)]})
+    stub.add_response("lookup_events", {"Events": [_event(1), _event(2)]})
+    clock = FakeClock()
+    end = datetime(2024, 5, 2, tzinfo=UTC)
+    with stub:
+        runs = [
+            lookup_resource_activity(
+                engine=context_db,
+                client=client,
+                resource_name="b1",
+                start=end - timedelta(hours=24),
+                end=end,
+                lookup=CloudTrailLookupClient(
+                    client, limiter=RateLimiter(2.0, clock=clock, sleep=clock.sleep)
+                ),
+            )
+            for _ in range(2)
+        ]
+    assert [(r.events_seen, r.events_loaded) for r in runs] == [(2, 2), (2, 0)]
+    with context_db.connect() as conn:
+        stored = conn.execute(sa.text("select count(*) from raw.cloudtrail_events")).scalar_one()
+    assert stored == 2
