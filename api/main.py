@@ -22,6 +22,7 @@ from api.settings import API_DESCRIPTION, API_TITLE, API_VERSION, Settings, get_
 from api.users.router import router as users_router
 from api.workflow.router import router as workflow_router
 from triage.accounts.errors import AuthenticationError, TooManyRequestsError
+from api.resource_context.router import router as timeline_router
 from triage.errors import TriageError
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,10 @@ OPENAPI_TAGS = [
     {"name": "investigations", "description": "Notes, checklists and the alert timeline."},
     {"name": "audit", "description": "The audit log and write-back status (admin)."},
     {"name": "live", "description": "WebSocket `/api/v1/ws` pushing alert changes."},
+    {
+        "name": "timeline",
+        "description": "An alert's history: finding versions, Config changes, CloudTrail.",
+    },
 ]
 
 
@@ -98,6 +103,7 @@ def create_app(*, engine: Engine | None = None, settings: Settings | None = None
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(live_router, prefix=API_PREFIX)
     document_common_responses(app)
+    app.include_router(timeline_router, prefix=API_PREFIX)
     return app
 
 

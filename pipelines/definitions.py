@@ -3,7 +3,10 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from pipelines.assets.aws_config import aws_config_configuration_items
+from pipelines.assets.cloudtrail import cloudtrail_events
 from pipelines.assets.dbt import dbt_project, triage_dbt_assets
+from pipelines.assets.resources import resources_snapshots
 from pipelines.assets.securityhub import securityhub_findings
 from pipelines.assets.workflow import alert_states_reopened
 from pipelines.checks import findings_keys_present, findings_severity_in_expected_set
@@ -14,7 +17,14 @@ from pipelines.sensors import securityhub_queue_sensor, writeback_outbox_sensor
 from triage.transform import dbt_executable
 
 defs = dg.Definitions(
-    assets=[securityhub_findings, triage_dbt_assets, alert_states_reopened],
+    assets=[
+        securityhub_findings,
+        aws_config_configuration_items,
+        cloudtrail_events,
+        resources_snapshots,
+        triage_dbt_assets,
+        alert_states_reopened,
+    ],
     asset_checks=[findings_severity_in_expected_set, findings_keys_present],
     jobs=[ingest_job, transform_job],
     schedules=[ingest_job_schedule],

@@ -10,6 +10,7 @@ ingest_job = dg.define_asset_job(
 
 transform_job = dg.define_asset_job(
     "transform_job",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("securityhub"),
+    selection=dg.AssetSelection.all()
+    - dg.AssetSelection.groups("securityhub", "aws_config", "cloudtrail", "resources"),
     description="Rebuild the staging, intermediate and marts models from what raw holds.",
 )

@@ -47,8 +47,15 @@ BUCKET_URI=$("$BIN/python" -c 'import json,sys; print(json.load(open(sys.argv[1]
 QUEUE_URL=$("$BIN/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["queue_url"])' "$DEMO/seed.json")
 export TRIAGE_SQS_QUEUE_URL="$QUEUE_URL"
 export TRIAGE_EXPORT_LOCATIONS="$BUCKET_URI"
+# Resource context: Config history and CloudTrail trail files the seed wrote, read through
+# the demo role of each account (so look-ups see that account's buckets and users).
+read_context() { "$BIN/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["resource_context"][sys.argv[2]])' "$DEMO/seed.json" "$1"; }
+export TRIAGE_CLOUDTRAIL_LOCATIONS="$(read_context cloudtrail_uri)"
+export TRIAGE_AWS_CONFIG_LOCATIONS="$(read_context aws_config_uri)"
+export TRIAGE_CLOUDTRAIL_LOOKBACK_DAYS="${TRIAGE_CLOUDTRAIL_LOOKBACK_DAYS:-400}"
+export TRIAGE_AWS_ACCOUNTS="${TRIAGE_AWS_ACCOUNTS:-$("$BIN/python" -c 'import json; from triage.demo.generator import DEFAULT_ACCOUNTS as A; print(json.dumps([{"account_id": a, "role_arn": f"arn:aws:iam::{a}:role/triage-demo-seeder", "external_id": "triage-demo"} for a in A]))')}"
 
-echo "running the pipeline (Dagster: ingest from GetFindings and $BUCKET_URI, then dbt)..."
+echo "running the pipeline (Dagster: GetFindings, $BUCKET_URI, Config, CloudTrail, resources, dbt)..."
 export DAGSTER_HOME="$DEMO/dagster_home"
 mkdir -p "$DAGSTER_HOME"
 "$BIN/dagster" asset materialize -m pipelines.definitions --select '*' >"$DEMO/materialize.log" 2>&1 || {

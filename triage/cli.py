@@ -65,6 +65,35 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         )
         for reason, count in report["reasons"].items():
             print(f"  quarantined {reason}: {count}")
+        for name, count in report["context"].items():
+            print(f"  {name}: {count}")
+    return 0
+
+
+def _cmd_lookup_activity(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from triage.aws.session import make_client, make_session
+    from triage.ingest.cloudtrail_lookup import lookup_resource_activity
+    from triage.settings import get_settings
+    from triage.store.db import get_migrated_engine
+
+    if not 1 <= args.hours <= 90 * 24:
+        print("--hours must be between 1 and 2160: LookupEvents covers the last 90 days")
+        return 2
+    settings = get_settings()
+    account = next((a for a in settings.aws_accounts if a.account_id == args.account), None)
+    region = args.region or settings.aws_regions[0]
+    client = make_client(make_session(account, region, settings), "cloudtrail", settings)
+    end = datetime.now(UTC)
+    stats = lookup_resource_activity(
+        engine=get_migrated_engine(),
+        client=client,
+        resource_name=args.resource,
+        start=end - timedelta(hours=args.hours),
+        end=end,
+    )
+    print(json.dumps(vars(stats), sort_keys=True))
     return 0
 
 
@@ -101,6 +130,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_seed(args: argparse.Namespace) -> int:
+    from triage.demo.context import seed_resource_context
+    from triage.demo.generator import generate_findings
     from triage.demo.seed import seed_estate
     from triage.settings import get_settings
 
@@ -108,8 +139,14 @@ def _cmd_demo_seed(args: argparse.Namespace) -> int:
     if not endpoint:
         print("AWS_ENDPOINT_URL must point at the local emulator for the demo seed")
         return 2
-    result = seed_estate(endpoint_url=endpoint)
-    print(json.dumps(result.as_dict() if hasattr(result, "as_dict") else vars(result), default=str))
+    findings = generate_findings()
+    result = seed_estate(endpoint_url=endpoint, findings=findings)
+    report = result.as_dict() if hasattr(result, "as_dict") else vars(result)
+    # Resources, Config history and CloudTrail files that agree with the findings.
+    report["resource_context"] = seed_resource_context(
+        endpoint_url=endpoint, findings=findings
+    ).as_dict()
+    print(json.dumps(report, default=str))
     return 0
 
 
@@ -121,12 +158,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_cmd_migrate)
 
-    ingest = sub.add_parser("ingest", help="load Security Hub findings into the raw layer")
+    ingest = sub.add_parser(
+        "ingest", help="load findings, CloudTrail and Config files into the raw layer"
+    )
     ingest.add_argument("locations", nargs="*", help="files, folders or s3://bucket/prefix")
     ingest.add_argument("--from-api", action="store_true", help="pull GetFindings incrementally")
     ingest.add_argument("--from-sqs", action="store_true", help="drain TRIAGE_SQS_QUEUE_URL")
     ingest.add_argument("--json", action="store_true", help="print one JSON object of counts")
     ingest.set_defaults(func=_cmd_ingest)
+
+    lookup = sub.add_parser(
+        "lookup-activity", help="fetch one resource's recent CloudTrail events (LookupEvents)"
+    )
+    lookup.add_argument("resource", help="resource name or ARN, e.g. a bucket name")
+    lookup.add_argument("--hours", type=int, default=24, help="how far back (max 90 days)")
+    lookup.add_argument("--account", help="account id from TRIAGE_AWS_ACCOUNTS")
+    lookup.add_argument("--region", help="region (default: the first configured)")
+    lookup.set_defaults(func=_cmd_lookup_activity)
 
     build = sub.add_parser("build", help="run `dbt build` (staging, intermediate, marts)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only dbt's errors")

@@ -121,6 +121,58 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    # ---- resource context: AWS Config, CloudTrail, resource metadata (issue 3)
+    resource_cache_ttl_seconds: int = Field(
+        default=3600, alias="TRIAGE_RESOURCE_CACHE_TTL_SECONDS", ge=1
+    )
+    config_history_horizon_days: int = Field(
+        default=90, alias="TRIAGE_CONFIG_HISTORY_HORIZON_DAYS", ge=1, le=2557
+    )
+    cloudtrail_locations: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="TRIAGE_CLOUDTRAIL_LOCATIONS"
+    )
+    aws_config_locations: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="TRIAGE_AWS_CONFIG_LOCATIONS"
+    )
+    cloudtrail_lookback_days: int = Field(
+        default=7, alias="TRIAGE_CLOUDTRAIL_LOOKBACK_DAYS", ge=0, le=2557
+    )
+    owner_tag_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["owner", "owner-email", "contact"], alias="TRIAGE_OWNER_TAG_KEYS"
+    )
+    team_tag_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["team", "squad", "cost-center"], alias="TRIAGE_TEAM_TAG_KEYS"
+    )
+    environment_tag_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["environment", "env", "stage"],
+        alias="TRIAGE_ENVIRONMENT_TAG_KEYS",
+    )
+    classification_tag_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["data-classification", "classification", "data_classification"],
+        alias="TRIAGE_CLASSIFICATION_TAG_KEYS",
+    )
+    compliance_tag_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["compliance", "compliance-scope", "regulatory"],
+        alias="TRIAGE_COMPLIANCE_TAG_KEYS",
+    )
+
+    @field_validator(
+        "cloudtrail_locations",
+        "aws_config_locations",
+        "owner_tag_keys",
+        "team_tag_keys",
+        "environment_tag_keys",
+        "classification_tag_keys",
+        "compliance_tag_keys",
+        mode="before",
+    )
+    @classmethod
+    def _parse_context_csv(cls, value: object) -> object:
+        """Accept a comma-separated string for the resource-context list settings."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @model_validator(mode="after")
     def _secret_from_file(self) -> Settings:
         """Read the JWT secret from its file when given; refuse the placeholder outside local."""

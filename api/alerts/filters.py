@@ -55,6 +55,9 @@ def build_filters(
     resource_type: Sequence[str] | None = None,
     q: str | None = None,
     closed: bool | None = None,
+    owner: Sequence[str] | None = None,
+    environment: Sequence[str] | None = None,
+    classification: Sequence[str] | None = None,
 ) -> AlertFilters:
     """Validate raw query values into `AlertFilters`."""
     return AlertFilters(
@@ -66,6 +69,9 @@ def build_filters(
         resource_types=_clean(resource_type),
         q=(q.strip() or None) if q else None,
         closed=closed,
+        owners=_clean(owner),
+        environments=tuple(value.lower() for value in _clean(environment)),
+        classifications=tuple(value.lower() for value in _clean(classification)),
     )
 
 
@@ -99,6 +105,9 @@ def where_clause(
         (REGION, filters.regions, "region"),
         (PRODUCT, filters.products, "product_name"),
         ("resource_type", filters.resource_types, "resource_type"),
+        ("owner", filters.owners, "owner"),
+        ("environment", filters.environments, "environment"),
+        ("classification", filters.classifications, "classification"),
     ):
         if values and facet not in exclude:
             clauses.append(f"{column} = any(:f_{facet})")

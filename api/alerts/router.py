@@ -39,6 +39,16 @@ def alert_filters(
     closed: Annotated[
         bool | None, Query(description="Only alerts the source closed (true) or not (false).")
     ] = None,
+    owner: Annotated[
+        list[str] | None, Query(description="Resource owner (from tags), exact; repeatable.")
+    ] = None,
+    environment: Annotated[
+        list[str] | None, Query(description="Environment, any case (prod, dev...); repeatable.")
+    ] = None,
+    classification: Annotated[
+        list[str] | None,
+        Query(description="Data classification, any case (restricted...); repeatable."),
+    ] = None,
 ) -> AlertFilters:
     """Collect the filters the list and summary endpoints share."""
     return build_filters(
@@ -50,6 +60,9 @@ def alert_filters(
         resource_type=resource_type,
         q=q,
         closed=closed,
+        owner=owner,
+        environment=environment,
+        classification=classification,
     )
 
 
@@ -82,7 +95,7 @@ def get_alert_summary(db: DbDep, user: CurrentUser, filters: FiltersDep) -> Aler
     responses={404: {"description": "No alert has this id."}},
 )
 def get_alert(alert_id: str, response: Response, db: DbDep, user: CurrentUser) -> AlertDetail:
-    """Return one alert with its findings (and how their severity was resolved) and resources.
+    """Return one alert with findings, resources, resource context, impact and Config changes.
 
     The `ETag` header is the version of the alert's triage state, for `If-Match` on PATCH.
     """

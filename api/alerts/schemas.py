@@ -7,6 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.resource_context.schemas import (
+    ImpactRead,
+    LastChangeRead,
+    ResourceChangeRead,
+    ResourceContextRead,
+)
 from triage.findings.model import SeverityLabel
 
 
@@ -23,6 +29,9 @@ class AlertFilters(BaseModel):
     resource_types: tuple[str, ...] = ()
     q: str | None = None
     closed: bool | None = None
+    owners: tuple[str, ...] = ()
+    environments: tuple[str, ...] = ()
+    classifications: tuple[str, ...] = ()
 
 
 class AlertRead(BaseModel):
@@ -56,6 +65,11 @@ class AlertRead(BaseModel):
     closed_reason: str | None
     triage_status: str = Field(default="new", description="Our workflow status (app schema).")
     assignee: str | None = None
+    owner: str | None = None
+    environment: str | None = None
+    classification: str | None = None
+    impact_score: int | None = None
+    last_change_actor: str | None = None
 
 
 class AlertList(BaseModel):
@@ -133,7 +147,16 @@ class AlertResourceRead(BaseModel):
 
 
 class AlertDetail(AlertRead):
-    """An alert with its findings and resources."""
+    """An alert with its findings, resources, resource context and impact."""
 
     findings: list[AlertFindingRead]
     resources: list[AlertResourceRead]
+    context: ResourceContextRead | None = Field(
+        default=None, description="The primary resource's owner, classification, exposure."
+    )
+    impact: ImpactRead | None = None
+    last_change: LastChangeRead | None = None
+    recent_changes: list[ResourceChangeRead] = Field(
+        default_factory=list,
+        description="The newest AWS Config changes on the alert's resources, with actors.",
+    )

@@ -27,6 +27,7 @@ from api.alerts.schemas import (
     AlertSummary,
     SeverityResolution,
 )
+from api.resource_context.service import get_alert_context
 from triage.errors import NotFoundError
 from triage.findings.model import SeverityLabel
 
@@ -46,7 +47,9 @@ ALERT_COLUMNS = (
     "where state.alert_id = fct_alerts.alert_id), 'new') as triage_status, "
     "(select assignee.username from app.alert_states as state join app.users as assignee "
     "on assignee.user_id = state.assignee_id where state.alert_id = fct_alerts.alert_id) "
-    "as assignee"
+    "as assignee, "
+    # resource context and impact (issue 3)
+    "owner, environment, classification, impact_score, last_change_actor"
 )
 
 # NOTE: keyset paging needs severity_score, last_seen_at and alert_id to be not null (the
@@ -248,4 +251,10 @@ def get_alert(*, db: Connection, alert_id: str) -> AlertDetail:
     resources = [
         AlertResourceRead(**r._mapping) for r in db.execute(sa.text(_RESOURCES_SQL), params)
     ]
-    return AlertDetail(**_alert(row).model_dump(), findings=findings, resources=resources)
+    context = get_alert_context(db=db, alert_id=alert_id)
+    return AlertDetail(
+        **_alert(row).model_dump(),
+        findings=findings,
+        resources=resources,
+        **context.model_dump(),
+    )

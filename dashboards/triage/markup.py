@@ -116,12 +116,23 @@ def _row(alert: Mapping[str, Any]) -> str:
         f'<td>{title}<div class="sub">{product}</div></td>'
         f"{_cell(alert.get('aws_account_id'))}"
         f"{_cell(alert.get('region'))}"
-        f'<td>{resource_type}<div class="sub">{resource_id}</div></td>'
+        f'<td>{resource_type}<div class="sub">{resource_id}</div>{_context(alert)}</td>'
         f'<td><span class="status">{status}</span><div class="sub triage">{triage}</div></td>'
         f"{_cell(format_timestamp(alert.get('last_seen_at')))}"
         f"{_cell(alert.get('count_findings'), 'num')}"
         "</tr>"
     )
+
+
+def _context(alert: Mapping[str, Any]) -> str:
+    """Owner, classification and impact score under the resource, when the API has them."""
+    parts = [
+        f"owner {alert['owner']}" if alert.get("owner") else "",
+        str(alert.get("classification") or ""),
+        f"impact {alert['impact_score']}" if alert.get("impact_score") is not None else "",
+    ]
+    text = " · ".join(part for part in parts if part)
+    return f'<div class="sub context">{escape(text)}</div>' if text else ""
 
 
 def alert_table(items: Sequence[Mapping[str, Any]]) -> str:

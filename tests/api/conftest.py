@@ -53,7 +53,17 @@ create table marts.fct_alerts (
     updated_at timestamptz,
     count_findings bigint,
     is_closed_by_source boolean,
-    closed_reason text
+    closed_reason text,
+    owner text,
+    environment text,
+    classification text,
+    impact_score integer,
+    impact_severity_points integer,
+    impact_sensitivity_points integer,
+    impact_exposure_points integer,
+    impact_environment_points integer,
+    last_change_actor text,
+    last_change_at timestamptz
 );
 create table marts.fct_alert_findings (
     alert_id text not null,
@@ -77,7 +87,18 @@ create table marts.dim_resources (
     tags jsonb,
     first_seen_at timestamptz,
     last_seen_at timestamptz,
-    count_alerts bigint
+    count_alerts bigint,
+    resource_ref text,
+    owner text,
+    team text,
+    environment text,
+    classification text,
+    compliance_tags jsonb,
+    exposure_level text,
+    exposure jsonb,
+    unknown_facts text[],
+    created_at timestamptz,
+    snapshot_taken_at timestamptz
 );
 create table marts.fct_alert_resources (
     alert_id text not null,
@@ -86,6 +107,51 @@ create table marts.fct_alert_resources (
     resource_type text,
     region text,
     is_primary boolean
+);
+create table marts.fct_resource_changes (
+    resource_change_key text primary key,
+    resource_type text,
+    resource_id text,
+    resource_name text,
+    resource_arn text,
+    resource_ref text,
+    aws_account_id text,
+    region text,
+    item_status text,
+    change_type text,
+    is_first_item boolean,
+    changed_attributes jsonb,
+    count_changed_attributes bigint,
+    change_actor text,
+    change_action text,
+    change_event_id text,
+    change_actor_source text,
+    captured_at timestamptz,
+    previous_captured_at timestamptz,
+    change_event_at timestamptz
+);
+create table marts.fct_resource_activity (
+    resource_activity_key text primary key,
+    cloudtrail_event_key text,
+    event_id text,
+    aws_account_id text,
+    region text,
+    actor text,
+    actor_type text,
+    actor_arn text,
+    source_ip text,
+    user_agent text,
+    action text,
+    event_source text,
+    event_type text,
+    error_code text,
+    is_read_only boolean,
+    resource_type text,
+    resource_arn text,
+    resource_name text,
+    resource_ref text,
+    event_at timestamptz,
+    source text
 );
 """
 

@@ -188,7 +188,17 @@ create table marts.fct_alerts (
     updated_at timestamptz,
     count_findings bigint,
     is_closed_by_source boolean,
-    closed_reason text
+    closed_reason text,
+    owner text,
+    environment text,
+    classification text,
+    impact_score integer,
+    impact_severity_points integer,
+    impact_sensitivity_points integer,
+    impact_exposure_points integer,
+    impact_environment_points integer,
+    last_change_actor text,
+    last_change_at timestamptz
 );
 """
 

@@ -239,3 +239,17 @@ def test_allowed_origins_cover_localhost_and_the_configured_host():
         "127.0.0.1:5006",
         "triage.example.org:5006",
     ]
+
+
+def test_rows_show_owner_classification_and_impact_when_known():
+    from dashboards.triage.markup import alert_table
+
+    known = {
+        "alert_id": "a1",
+        "owner": "li.wei",
+        "classification": "restricted",
+        "impact_score": 82,
+    }
+    html = alert_table([known, {"alert_id": "a2"}])
+    assert "owner li.wei · restricted · impact 82" in html
+    assert html.count('class="sub context"') == 1

@@ -55,6 +55,10 @@ def test_build_creates_the_contract_schemas_and_columns(marts: Engine) -> None:
         "title", "description", "types", "security_control_id", "standards",
         "first_seen_at", "last_seen_at", "updated_at", "count_findings",
         "is_closed_by_source", "closed_reason",
+        # resource context and impact (issue 3)
+        "owner", "environment", "classification", "impact_score",
+        "impact_severity_points", "impact_sensitivity_points", "impact_exposure_points",
+        "impact_environment_points", "last_change_actor", "last_change_at",
     ]  # fmt: skip
     indexes = _rows(marts, "select indexdef from pg_indexes where tablename = 'fct_alerts'")
     assert any(

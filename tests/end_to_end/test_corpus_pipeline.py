@@ -67,13 +67,22 @@ def _ingest(corpus: Path, database_url: str) -> dict:
 
 def test_corpus_ingest_build_and_api_totals(corpus_dir, database_url, engine, tmp_path):
     with engine.begin() as conn:
-        conn.execute(sa.text("truncate raw.securityhub_findings, raw.quarantine"))
+        conn.execute(
+            sa.text(
+                "truncate raw.securityhub_findings, raw.quarantine, raw.cloudtrail_events, "
+                "raw.aws_config_configuration_items, raw.aws_config_compliance_events"
+            )
+        )
 
     first = _ingest(corpus_dir, database_url)
     second = _ingest(corpus_dir, database_url)
 
     assert first["versions_loaded"] > 0
-    assert first["skipped_files"] > 0, "CloudTrail and Config files are skipped, not loaded"
+    # Only the Security Hub insight-results event holds nothing we read; CloudTrail and
+    # Config files load into their own tables.
+    assert first["skipped_files"] == 1
+    assert first["context"]["cloudtrail_files"] == 53
+    assert first["context"]["aws_config_files"] == 56
     assert second["versions_loaded"] == 0
     assert second["quarantined_new"] == 0
     assert second["findings_seen"] == first["findings_seen"]
@@ -119,3 +128,25 @@ def test_corpus_ingest_build_and_api_totals(corpus_dir, database_url, engine, tm
         text=True,
     ).stdout
     assert f"{len(in_marts)} findings in {mart_total} alerts" in out
+
+def test_every_corpus_cloudtrail_record_reaches_activity_or_quarantine(
+    corpus_dir, database_url, engine
+):
+    """Runs after the build above: 185 records parse (183 distinct), 1 is quarantined."""
+    from triage.activity import parse_cloudtrail_document
+    from triage.findings.containers import decode_payload
+
+    parsed, quarantined = set(), 0
+    for path in sorted((corpus_dir / "cloudtrail").rglob("*.json")):
+        result = parse_cloudtrail_document(decode_payload(path.read_bytes()).document)
+        parsed |= {(e.event_key, e.content_hash) for e in result.events}
+        quarantined += len(result.quarantined)
+    with engine.connect() as conn:
+        in_activity = conn.execute(
+            sa.text("select count(distinct cloudtrail_event_key) from marts.fct_resource_activity")
+        ).scalar_one()
+        in_quarantine = conn.execute(
+            sa.text("select count(*) from raw.quarantine where record_kind = 'cloudtrail'")
+        ).scalar_one()
+    assert in_activity == len(parsed) == 183
+    assert in_quarantine == quarantined == 1

@@ -31,3 +31,19 @@ def test_definitions_load_and_jobs_resolve():
     reopen = graph.get(dg.AssetKey(["app", "alert_states_reopened"])).parent_keys
     assert dg.AssetKey("fct_alerts") in reopen
     assert "writeback_outbox_sensor" in {sensor.name for sensor in repo.sensor_defs}
+
+
+def test_resource_context_assets_feed_their_dbt_staging_models():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    for ingest, staging in (
+        ("aws_config/configuration_items", "stg_aws_config__configuration_items"),
+        ("aws_config/compliance_events", "stg_aws_config__compliance_events"),
+        ("cloudtrail/events", "stg_cloudtrail__events"),
+        ("resources/snapshots", "stg_resources__snapshots"),
+    ):
+        parents = {key.to_user_string() for key in graph.get(dg.AssetKey(staging)).parent_keys}
+        assert ingest in parents, staging
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert {"fct_resource_changes", "fct_resource_activity", "fct_alert_assessments"} <= keys

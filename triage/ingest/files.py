@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from triage.findings import parse_finding_bytes
 from triage.ingest.batch import FindingBatchWriter
+from triage.ingest.context_files import CONTEXT_KINDS, ContextBatchWriter
 from triage.settings import Settings, get_settings
 from triage.store.findings import LoadStats
 
@@ -71,12 +72,14 @@ def ingest_locations(
 ) -> LoadStats:
     """Read every file under the given folders, files and S3 prefixes into the raw layer.
 
-    Each file is parsed on its own: a file that holds no findings is counted as skipped,
-    records that cannot be keyed or dated go to quarantine, and the rest load.
+    Each file is parsed on its own: CloudTrail and AWS Config files load into their own raw
+    tables, a file that holds nothing we read is counted as skipped, records that cannot be
+    keyed or dated go to quarantine, and the rest load.
     """
     settings = settings or get_settings()
     stats = LoadStats()
     writer = FindingBatchWriter(engine=engine, stats=stats)
+    context_writer = ContextBatchWriter(engine=engine, stats=stats)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -87,6 +90,12 @@ def ingest_locations(
         for source, data in _iter_location(location, settings=settings):
             stats.files += 1
             result = parse_finding_bytes(data, source=source)
+            if result.file_kind in CONTEXT_KINDS and not result.findings:
+                # CloudTrail and Config files load into their own raw tables.
+                context_writer.add(data, source=source, kind=result.file_kind)
+                if bar is not None:
+                    bar.update(1)
+                continue
             writer.add(result, source=source)
             if result.skipped_reason and not result.findings:
                 logger.info("skipped file source=%s kind=%s", source, result.file_kind)

@@ -43,6 +43,8 @@ class LoadStats:
     quarantined_new: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
+    # Resource context read beside the findings (CloudTrail and Config records).
+    context: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: LoadStats) -> None:
         """Add another run's counts to these."""
@@ -58,6 +60,7 @@ class LoadStats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.reasons.update(other.reasons)
         self.skipped.update(other.skipped)
+        self.context.update(other.context)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the counts as plain JSON-ready values."""
@@ -71,6 +74,7 @@ class LoadStats:
             "quarantined_new": self.quarantined_new,
             "reasons": dict(sorted(self.reasons.items())),
             "skipped_kinds": dict(sorted(self.skipped.items())),
+            "context": dict(sorted(self.context.items())),
         }
 
 

@@ -21,6 +21,22 @@ alert_resources as (
 
 ),
 
+snapshots as (
+
+    select * from {{ ref('stg_resources__snapshots') }}
+
+),
+
+-- The newest metadata snapshot of each resource (tags, owner, exposure).
+latest_snapshots as (
+
+    select distinct on (resource_arn) *
+
+    from snapshots
+    order by resource_arn asc, taken_at desc, snapshot_id desc
+
+),
+
 -- Every resource ever named by a stored version, described as its newest
 -- mention describes it; resources dropped from a finding stay here as
 -- history with count_alerts = 0 (case B08).
@@ -94,7 +110,35 @@ final as (
         latest_mentions.aws_account_id,
         latest_mentions.region,
         latest_mentions.partition,
-        latest_mentions.tags,
+        {{ resource_ref('latest_mentions.resource_id') }} as resource_ref,
+        -- Tags from the finding, overlaid by the tagging and service APIs.
+        coalesce(latest_mentions.tags, '{}'::jsonb)
+        || coalesce(latest_snapshots.tags, '{}'::jsonb) as tags,
+
+        ----------  context (snapshot first, else the finding's tags)
+        coalesce(
+            latest_snapshots.owner,
+            {{ tag_value('latest_mentions.tags', var('owner_tag_keys')) }}
+        ) as owner,
+        latest_snapshots.team,
+        lower(coalesce(
+            latest_snapshots.environment,
+            {{ tag_value('latest_mentions.tags', var('environment_tag_keys')) }}
+        )) as environment,
+        lower(coalesce(
+            latest_snapshots.classification,
+            {{ tag_value(
+                'latest_mentions.tags', var('classification_tag_keys')
+            ) }}
+        )) as classification,
+        coalesce(latest_snapshots.compliance_tags, '{}'::jsonb)
+            as compliance_tags,
+        coalesce(latest_snapshots.exposure_level, 'unknown') as exposure_level,
+        coalesce(latest_snapshots.exposure, '{}'::jsonb) as exposure,
+        coalesce(latest_snapshots.unknown_facts, array[]::text[])
+            as unknown_facts,
+        latest_snapshots.resource_created_at as created_at,
+        latest_snapshots.taken_at as snapshot_taken_at,
 
         ----------  timestamps (first_seen_at never after last_seen_at)
         least(mention_summaries.first_seen_at, mention_summaries.last_seen_at)
@@ -109,6 +153,8 @@ final as (
         on latest_mentions.resource_key = mention_summaries.resource_key
     left join alert_counts
         on latest_mentions.resource_key = alert_counts.resource_key
+    left join latest_snapshots
+        on latest_mentions.resource_id = latest_snapshots.resource_arn
 
 )
 

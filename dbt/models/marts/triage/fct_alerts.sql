@@ -9,15 +9,46 @@
             "create index on {{ this }} (product_name)",
             "create index on {{ this }} (resource_type)",
             "create index on {{ this }} (workflow_status)",
+            "create index on {{ this }} (owner)",
         ]
     )
 }}
 
 with
 
-alerts as (
+deduplicated_alerts as (
 
     select * from {{ ref('int_alerts_deduplicated') }}
+
+),
+
+assessments as (
+
+    select * from {{ ref('fct_alert_assessments') }}
+
+),
+
+-- Resource context and impact (owner, classification, risk score, the actor
+-- of the last change before the alert) from fct_alert_assessments.
+alerts as (
+
+    select
+
+        deduplicated_alerts.*,
+        assessments.owner,
+        assessments.environment,
+        assessments.classification,
+        coalesce(assessments.impact_score, 0) as impact_score,
+        assessments.impact_severity_points,
+        assessments.impact_sensitivity_points,
+        assessments.impact_exposure_points,
+        assessments.impact_environment_points,
+        assessments.last_change_actor,
+        assessments.last_change_at
+
+    from deduplicated_alerts
+    left join assessments
+        on deduplicated_alerts.alert_id = assessments.alert_id
 
 ),
 
@@ -60,7 +91,19 @@ final as (
         ----------  measures and closure
         count_findings,
         is_closed_by_source,
-        closed_reason
+        closed_reason,
+
+        ----------  resource context and impact
+        owner,
+        environment,
+        classification,
+        impact_score,
+        impact_severity_points,
+        impact_sensitivity_points,
+        impact_exposure_points,
+        impact_environment_points,
+        last_change_actor,
+        last_change_at
 
     from alerts
 

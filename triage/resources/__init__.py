@@ -1,0 +1,1 @@
+"""Resource metadata: tags, owner, classification and exposure facts, cached in Redis."""
