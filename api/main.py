@@ -8,8 +8,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
+from api.alert_groups.router import router as alert_groups_router
+from api.alert_groups.router import similar_router as similar_alerts_router
 from api.alerts.router import router as alerts_router
 from api.errors import status_for
+from api.grouping_rules.router import router as grouping_rules_router
 from api.health.router import router as health_router
 from api.settings import API_DESCRIPTION, API_TITLE, API_VERSION
 from triage.errors import TriageError
@@ -21,6 +24,8 @@ API_PREFIX = "/api/v1"
 OPENAPI_TAGS = [
     {"name": "alerts", "description": "The alert queue built from the dbt marts."},
     {"name": "health", "description": "Readiness of the database and the marts."},
+    {"name": "alert-groups", "description": "Correlated alert groups, why, merge and split."},
+    {"name": "grouping-rules", "description": "Rules analysts set for the grouping."},
 ]
 
 
@@ -58,6 +63,9 @@ def create_app(*, engine: Engine | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _handle_unexpected_error)
     app.include_router(alerts_router, prefix=API_PREFIX)
     app.include_router(health_router, prefix=API_PREFIX)
+    app.include_router(alert_groups_router, prefix=API_PREFIX)
+    app.include_router(similar_alerts_router, prefix=API_PREFIX)
+    app.include_router(grouping_rules_router, prefix=API_PREFIX)
     return app
 
 

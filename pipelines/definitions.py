@@ -3,6 +3,11 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from pipelines.assets.correlation import (
+    correlation_alert_groups,
+    correlation_alert_pairs,
+    triage_dbt_correlation_marts,
+)
 from pipelines.assets.dbt import dbt_project, triage_dbt_assets
 from pipelines.assets.securityhub import securityhub_findings
 from pipelines.checks import findings_keys_present, findings_severity_in_expected_set
@@ -13,7 +18,13 @@ from pipelines.sensors import securityhub_queue_sensor
 from triage.transform import dbt_executable
 
 defs = dg.Definitions(
-    assets=[securityhub_findings, triage_dbt_assets],
+    assets=[
+        securityhub_findings,
+        triage_dbt_assets,
+        correlation_alert_pairs,
+        correlation_alert_groups,
+        triage_dbt_correlation_marts,
+    ],
     asset_checks=[findings_severity_in_expected_set, findings_keys_present],
     jobs=[ingest_job, transform_job],
     schedules=[ingest_job_schedule],

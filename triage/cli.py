@@ -72,7 +72,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from triage.transform import run_dbt
 
     migrate()
-    run_dbt(["build", *(["--quiet"] if args.quiet else []), *args.dbt_args])
+    quiet = ["--quiet"] if args.quiet else []
+    # The correlation marts read what the correlation steps write, so they build last.
+    run_dbt(["build", *quiet, "--exclude", "tag:correlation_marts", *args.dbt_args])
+    from triage.correlation.steps import build_groups, build_pairs
+    from triage.settings import get_settings
+    from triage.store.db import get_migrated_engine
+
+    engine, settings = get_migrated_engine(), get_settings()
+    build_pairs(engine, settings)
+    build_groups(engine, settings)
+    run_dbt(["build", *quiet, "--select", "tag:correlation_marts"])
     return 0
 
 
