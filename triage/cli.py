@@ -93,6 +93,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_seed(args: argparse.Namespace) -> int:
+    from triage.demo.generator import generate_findings
     from triage.demo.seed import seed_estate
     from triage.settings import get_settings
 
@@ -100,7 +101,8 @@ def _cmd_demo_seed(args: argparse.Namespace) -> int:
     if not endpoint:
         print("AWS_ENDPOINT_URL must point at the local emulator for the demo seed")
         return 2
-    result = seed_estate(endpoint_url=endpoint)
+    # Labelled incidents give the demo queue related alerts to group (triage.demo.incidents).
+    result = seed_estate(endpoint_url=endpoint, findings=generate_findings(incidents=20))
     print(json.dumps(result.as_dict() if hasattr(result, "as_dict") else vars(result), default=str))
     return 0
 

@@ -37,6 +37,9 @@ class TriageApp(Viewer):
         self.queue = AlertQueueView(store=self.store)
         self.refresh = pn.widgets.Button(label="↻ Refresh", color="primary", align="end")
         self.refresh.on_click(lambda _event: self.store.refresh())
+        self.grouped = pn.widgets.Toggle.from_param(
+            self.store.param.grouped, name="Group related alerts", align="end", width=170
+        )
 
     def header(self) -> pn.viewable.Viewable:
         """Return the page header with the title and the API being read."""
@@ -54,7 +57,7 @@ class TriageApp(Viewer):
         return pn.Column(
             self.header(),
             pn.Column(self.cards, margin=(10, 10)),
-            pn.Row(self.filters, self.refresh, margin=(0, 10)),
+            pn.Row(self.filters, self.grouped, self.refresh, margin=(0, 10)),
             pn.Column(self.queue, margin=(0, 10)),
             sizing_mode="stretch_width",
             max_width=1400,

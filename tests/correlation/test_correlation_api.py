@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -127,6 +129,57 @@ def test_grouping_rule_crud_and_validation(client):
     assert client.delete(f"/api/v1/grouping-rules/{rule_id}").status_code == 204
     assert client.get(f"/api/v1/grouping-rules/{rule_id}").status_code == 404
     assert client.get("/api/v1/grouping-rules").json()["total"] == 0
+
+
+@pytest.mark.browser
+def test_queue_page_groups_alerts_and_shows_why(client, built):
+    from tests.dashboards.test_queue_browser import (
+        ARTIFACTS,
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        TIMEOUT_MS,
+        _free_port,
+        _serve_dashboard,
+        _start,
+        _stop,
+        _wait_until_ready,
+    )
+
+    port = _free_port()
+    api = _start(
+        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
+        + ["--port", str(port), "--log-level", "warning"],
+        {**os.environ, "DATABASE_URL": built.url},
+    )
+    api_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(f"{api_url}/api/v1/alerts?limit=1", api)
+        first = client.get("/api/v1/alerts", params={"view": "grouped", "limit": 25}).json()
+        top_group = next(i for i in first["items"] if i["kind"] == "group")
+        detail = client.get(f"/api/v1/alert-groups/{top_group['id']}").json()
+        from playwright.sync_api import sync_playwright
+
+        with _serve_dashboard(api_url) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 1100})
+            page.goto(url, timeout=TIMEOUT_MS)
+            page.locator("tr.alert-row").first.wait_for(timeout=TIMEOUT_MS)
+            page.get_by_role("button", name="Group related alerts").click()
+            summary = page.locator(f'details.group[data-group-id="{top_group["id"]}"] > summary')
+            summary.wait_for(timeout=TIMEOUT_MS)
+            assert top_group["title"][:40] in summary.inner_text()
+            summary.click()
+            rows = page.locator(f'details.group[data-group-id="{top_group["id"]}"] tr.member-row')
+            rows.first.wait_for(timeout=TIMEOUT_MS)
+            assert rows.count() == len(detail["members"])
+            assert "parent" in rows.first.inner_text()
+            why = rows.nth(1).inner_text()
+            assert "score" in why and any(b in why for b in detail["members"][1]["blocks"])
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "queue-grouped.png"), full_page=True)
+            browser.close()
+    finally:
+        _stop(api)
 
 
 def _products_by_group(engine) -> dict[str, set[str]]:
