@@ -95,16 +95,16 @@ class Settings(BaseSettings):
     correlation_weight_resource: float = Field(
         default=1.0, alias="TRIAGE_CORRELATION_W_RESOURCE", ge=0
     )
-    correlation_weight_time: float = Field(default=0.5, alias="TRIAGE_CORRELATION_W_TIME", ge=0)
+    correlation_weight_time: float = Field(default=1.0, alias="TRIAGE_CORRELATION_W_TIME", ge=0)
     correlation_weight_account: float = Field(
         default=1.0, alias="TRIAGE_CORRELATION_W_ACCOUNT", ge=0
     )
     correlation_weight_pattern: float = Field(
-        default=1.5, alias="TRIAGE_CORRELATION_W_PATTERN", ge=0
+        default=1.0, alias="TRIAGE_CORRELATION_W_PATTERN", ge=0
     )
-    correlation_weight_entity: float = Field(default=1.5, alias="TRIAGE_CORRELATION_W_ENTITY", ge=0)
+    correlation_weight_entity: float = Field(default=2.0, alias="TRIAGE_CORRELATION_W_ENTITY", ge=0)
     correlation_threshold: float = Field(
-        default=0.55, alias="TRIAGE_CORRELATION_THRESHOLD", ge=0, le=1
+        default=0.4, alias="TRIAGE_CORRELATION_THRESHOLD", ge=0, le=1
     )
     correlation_time_scale_hours: float = Field(
         default=24.0, alias="TRIAGE_CORRELATION_TIME_SCALE_HOURS", gt=0

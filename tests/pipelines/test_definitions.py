@@ -26,3 +26,28 @@ def test_definitions_load_and_jobs_resolve():
         for key in graph.get(dg.AssetKey("stg_securityhub__findings")).parent_keys
     }
     assert "securityhub/findings" in upstream
+
+
+def test_correlation_assets_sit_between_the_dbt_pairs_and_the_correlation_marts():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    pairs = graph.get(dg.AssetKey(["correlation", "alert_pairs"]))
+    assert {k.to_user_string() for k in pairs.parent_keys} >= {"int_alert_pairs_blocked"}
+    groups = graph.get(dg.AssetKey("fct_alert_groups"))
+    members = graph.get(dg.AssetKey("fct_alert_group_members"))
+    assert dg.AssetKey("stg_correlation__alert_groups") in groups.parent_keys | set().union(
+        *(graph.get(p).parent_keys for p in groups.parent_keys)
+    )
+    upstream = {
+        k.to_user_string()
+        for k in graph.get(dg.AssetKey("stg_correlation__alert_group_members")).parent_keys
+    }
+    assert upstream == {"correlation/alert_group_members"}
+    assert dg.AssetKey("fct_alerts") in members.parent_keys
+    # the marts that read the correlation schema are not in the first dbt selection
+    first = next(
+        a for a in defs.assets if getattr(a, "op", None) and a.op.name == "triage_dbt_assets"
+    )
+    assert dg.AssetKey("fct_alert_groups") not in first.keys
+    assert dg.AssetKey("int_alert_pairs_blocked") in first.keys

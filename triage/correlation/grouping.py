@@ -158,6 +158,9 @@ def group(
     keep_accounts_apart: bool,
 ) -> GroupingResult:
     """Group `n` alerts along `edges` without breaking the account and cannot-link limits."""
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return GroupingResult(labels=empty, link_edge=empty, edges=edges)
     keep = ~_violates(edges, accounts, separations, keep_accounts_apart)
     kept = np.flatnonzero(keep)
     graph = sp.coo_matrix(

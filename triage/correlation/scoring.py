@@ -20,10 +20,10 @@ class ScoreParams:
 
     text: float = 1.0
     resource: float = 1.0
-    time: float = 0.5
+    time: float = 1.0
     account: float = 1.0
-    pattern: float = 1.5
-    entity: float = 1.5
+    pattern: float = 1.0
+    entity: float = 2.0
     time_scale_hours: float = 24.0
 
     def weights(self) -> np.ndarray:

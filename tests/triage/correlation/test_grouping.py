@@ -144,3 +144,8 @@ def test_best_match_wins_an_old_id_claimed_twice():
     previous = {x: "g1" for x in "abcd"}
     ids = assign_ids([["a", "b"], ["a", "b", "c", "d", "e"]], previous)
     assert ids[1] == ("g1", True) and not ids[0][1]
+
+
+def test_no_alerts_no_groups():
+    alerts, outcome = _run([], [])
+    assert outcome.groups == [] and len(outcome.result.labels) == 0
