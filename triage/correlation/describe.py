@@ -34,9 +34,13 @@ class GroupDescription:
     title: str
 
 
-def choose_parent(alerts: AlertTable, members: list[int]) -> int:
-    """The member with the highest severity, then the earliest first seen, then lowest id."""
-    seen = np.nan_to_num(alerts.first_seen_epoch, nan=np.inf)
+def choose_parent(alerts: AlertTable, members: list[int], seen: np.ndarray | None = None) -> int:
+    """The member with the highest severity, then the earliest first seen, then lowest id.
+
+    `seen` is the first-seen time with unknown times last; pass it when calling per group.
+    """
+    if seen is None:
+        seen = np.nan_to_num(alerts.first_seen_epoch, nan=np.inf)
     return min(
         members,
         key=lambda i: (-alerts.severity_scores[i], seen[i], alerts.alert_ids[i]),

@@ -138,11 +138,12 @@ def _describe(
     groups: list[GroupDescription] = []
     members: list[list[MemberReason]] = []
     edges = result.edges
+    seen = np.nan_to_num(alerts.first_seen_epoch, nan=np.inf)
     for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
         if stop - start < 2:
             continue
         positions = [int(i) for i in order[start:stop]]
-        parent = choose_parent(alerts, positions)
+        parent = choose_parent(alerts, positions, seen)
         groups.append(
             GroupDescription(
                 members=positions, parent=parent, title=group_title(alerts, positions, parent)

@@ -53,12 +53,13 @@ cves as (
     select
 
         texts.alert_id,
-        array_agg(distinct upper(matched.match[1])) as cve_ids
+        array_agg(distinct upper(found.parts[1])) as cve_ids
 
     from texts
-    cross join lateral regexp_matches(
-        texts.alert_text, '(cve-[0-9]{4}-[0-9]{4,})', 'gi'
-    ) as matched (match)
+    cross join
+        lateral regexp_matches(
+            texts.alert_text, '(cve-[0-9]{4}-[0-9]{4,})', 'gi'
+        ) as found (parts)
     group by 1
 
 ),
@@ -71,16 +72,17 @@ entities as (
     select
 
         texts.alert_id,
-        array_agg(distinct matched.match[1]) as entities
+        array_agg(distinct found.parts[1]) as entities
 
     from texts
-    cross join lateral regexp_matches(
-        texts.alert_text,
-        '(\m[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\M'
-        || '|\m(?:akia|asia)[a-z0-9]{16}\M'
-        || '|arn:aws:iam::[0-9]{12}:(?:user|role)/[a-z0-9+=,.@_/-]+)',
-        'gi'
-    ) as matched (match)
+    cross join
+        lateral regexp_matches(
+            texts.alert_text,
+            '(\m[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\M'
+            || '|\m(?:akia|asia)[a-z0-9]{16}\M'
+            || '|arn:aws:iam::[0-9]{12}:(?:user|role)/[a-z0-9+=,.@_/-]+)',
+            'gi'
+        ) as found (parts)
     group by 1
 
 ),

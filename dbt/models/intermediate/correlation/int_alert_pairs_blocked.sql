@@ -52,7 +52,9 @@ chunk_firsts as (
         alert_id
 
     from blocks
-    where block_rank = block_chunk * {{ var('correlation_max_block_size', 200) }} + 1
+    where
+        block_rank
+        = block_chunk * {{ var('correlation_max_block_size', 200) }} + 1
 
 ),
 

@@ -42,13 +42,13 @@ rolled_up as (
         ))[1] as parent_alert_id,
         count(*) as count_members,
         count(distinct aws_account_id) as count_accounts,
-        array_agg(distinct aws_account_id order by aws_account_id)
-            filter (where aws_account_id is not null) as aws_account_ids,
-        array_agg(distinct region order by region)
-            filter (where region is not null) as regions,
+        array_agg(distinct aws_account_id order by aws_account_id asc)
+        filter (where aws_account_id is not null) as aws_account_ids,
+        array_agg(distinct region order by region asc)
+        filter (where region is not null) as regions,
         max(severity_score) as severity_score,
         (array_agg(
-            severity_label order by severity_score desc, severity_label
+            severity_label order by severity_score desc, severity_label asc
         ))[1] as severity_label,
         (array_agg(
             workflow_status
@@ -59,8 +59,8 @@ rolled_up as (
                     when 'RESOLVED' then 3
                     when 'SUPPRESSED' then 4
                     else 5
-                end,
-                workflow_status
+                end asc,
+                workflow_status asc
         ))[1] as workflow_status,
 
         min(first_seen_at) as first_seen_at,
