@@ -9,11 +9,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
+from api.alert_groups.router import router as alert_groups_router
+from api.alert_groups.router import similar_router as similar_alerts_router
 from api.alerts.router import router as alerts_router
 from api.audit.router import router as audit_router
 from api.auth.openapi import document_common_responses
 from api.auth.router import router as auth_router
 from api.errors import status_for
+from api.grouping_rules.router import router as grouping_rules_router
 from api.health.router import router as health_router
 from api.investigations.router import router as investigations_router
 from api.live.router import router as live_router
@@ -42,6 +45,8 @@ OPENAPI_TAGS = [
         "name": "timeline",
         "description": "An alert's history: finding versions, Config changes, CloudTrail.",
     },
+    {"name": "alert-groups", "description": "Correlated alert groups, why, merge and split."},
+    {"name": "grouping-rules", "description": "Rules analysts set for the grouping."},
 ]
 
 
@@ -104,6 +109,9 @@ def create_app(*, engine: Engine | None = None, settings: Settings | None = None
     app.include_router(live_router, prefix=API_PREFIX)
     document_common_responses(app)
     app.include_router(timeline_router, prefix=API_PREFIX)
+    app.include_router(alert_groups_router, prefix=API_PREFIX)
+    app.include_router(similar_alerts_router, prefix=API_PREFIX)
+    app.include_router(grouping_rules_router, prefix=API_PREFIX)
     return app
 
 

@@ -5,6 +5,11 @@ from dagster_dbt import DbtCliResource
 
 from pipelines.assets.aws_config import aws_config_configuration_items
 from pipelines.assets.cloudtrail import cloudtrail_events
+from pipelines.assets.correlation import (
+    correlation_alert_groups,
+    correlation_alert_pairs,
+    triage_dbt_correlation_marts,
+)
 from pipelines.assets.dbt import dbt_project, triage_dbt_assets
 from pipelines.assets.resources import resources_snapshots
 from pipelines.assets.securityhub import securityhub_findings
@@ -24,6 +29,9 @@ defs = dg.Definitions(
         resources_snapshots,
         triage_dbt_assets,
         alert_states_reopened,
+        correlation_alert_pairs,
+        correlation_alert_groups,
+        triage_dbt_correlation_marts,
     ],
     asset_checks=[findings_severity_in_expected_set, findings_keys_present],
     jobs=[ingest_job, transform_job],

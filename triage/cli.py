@@ -102,7 +102,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from triage.transform import run_dbt
 
     migrate()
-    run_dbt(["build", *(["--quiet"] if args.quiet else []), *args.dbt_args])
+    quiet = ["--quiet"] if args.quiet else []
+    # The correlation marts read what the correlation steps write, so they build last.
+    run_dbt(["build", *quiet, "--exclude", "tag:correlation_marts", *args.dbt_args])
+    from triage.correlation.steps import build_groups, build_pairs
+    from triage.settings import get_settings
+    from triage.store.db import get_migrated_engine
+
+    engine, settings = get_migrated_engine(), get_settings()
+    build_pairs(engine, settings)
+    build_groups(engine, settings)
+    run_dbt(["build", *quiet, "--select", "tag:correlation_marts"])
     # The reopen step runs after every build, as the Dagster asset does.
     from triage.cli_workflow import cmd_reopen
 
@@ -139,7 +149,8 @@ def _cmd_demo_seed(args: argparse.Namespace) -> int:
     if not endpoint:
         print("AWS_ENDPOINT_URL must point at the local emulator for the demo seed")
         return 2
-    findings = generate_findings()
+    # Labelled incidents give the demo queue related alerts to group (triage.demo.incidents).
+    findings = generate_findings(incidents=20)
     result = seed_estate(endpoint_url=endpoint, findings=findings)
     report = result.as_dict() if hasattr(result, "as_dict") else vars(result)
     # Resources, Config history and CloudTrail files that agree with the findings.

@@ -188,6 +188,34 @@ class Settings(BaseSettings):
             raise ValueError("TRIAGE_JWT_SECRET must be at least 32 characters")
         return self
 
+    # --- correlation (issue 4): weights of the similarity score's parts, the threshold a
+    # pair must reach to link two alerts, and how pairs are kept. Defaults chosen by the
+    # sweep in benchmarks/correlation_quality.py (see the README's Correlation section).
+    correlation_weight_text: float = Field(default=1.0, alias="TRIAGE_CORRELATION_W_TEXT", ge=0)
+    correlation_weight_resource: float = Field(
+        default=1.0, alias="TRIAGE_CORRELATION_W_RESOURCE", ge=0
+    )
+    correlation_weight_time: float = Field(default=1.0, alias="TRIAGE_CORRELATION_W_TIME", ge=0)
+    correlation_weight_account: float = Field(
+        default=1.0, alias="TRIAGE_CORRELATION_W_ACCOUNT", ge=0
+    )
+    correlation_weight_pattern: float = Field(
+        default=1.0, alias="TRIAGE_CORRELATION_W_PATTERN", ge=0
+    )
+    correlation_weight_entity: float = Field(default=2.0, alias="TRIAGE_CORRELATION_W_ENTITY", ge=0)
+    correlation_threshold: float = Field(
+        default=0.4, alias="TRIAGE_CORRELATION_THRESHOLD", ge=0, le=1
+    )
+    correlation_time_scale_hours: float = Field(
+        default=24.0, alias="TRIAGE_CORRELATION_TIME_SCALE_HOURS", gt=0
+    )
+    correlation_store_min_score: float = Field(
+        default=0.3, alias="TRIAGE_CORRELATION_STORE_MIN_SCORE", ge=0, le=1
+    )
+    correlation_allow_cross_account: bool = Field(
+        default=False, alias="TRIAGE_CORRELATION_ALLOW_CROSS_ACCOUNT"
+    )
+
 
 @functools.lru_cache(maxsize=1)
 def get_settings() -> Settings:

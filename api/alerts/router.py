@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from api.alert_groups.queue import list_grouped_queue
+from api.alert_groups.schemas import QueueList
 from api.alerts import service
 from api.alerts.filters import build_filters
 from api.alerts.schemas import AlertDetail, AlertFilters, AlertList, AlertSummary
@@ -69,7 +71,7 @@ def alert_filters(
 FiltersDep = Annotated[AlertFilters, Depends(alert_filters)]
 
 
-@router.get("", response_model=AlertList)
+@router.get("", response_model=AlertList | QueueList)
 def list_alerts(
     db: DbDep,
     user: CurrentUser,
@@ -78,8 +80,14 @@ def list_alerts(
     cursor: Annotated[
         str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")
     ] = None,
-) -> AlertList:
+    view: Annotated[
+        Literal["alerts", "grouped"],
+        Query(description="`grouped`: groups and ungrouped alerts, each with its `kind`."),
+    ] = "alerts",
+) -> AlertList | QueueList:
     """List alerts, highest severity first, then most recently seen."""
+    if view == "grouped":
+        return list_grouped_queue(db=db, filters=filters, limit=limit, cursor=cursor)
     return service.list_alerts(db=db, filters=filters, limit=limit, cursor=cursor)
 
 

@@ -67,6 +67,10 @@ def _alert(row: sa.Row[Any]) -> AlertRead:
     return AlertRead(id=data["alert_id"], **data)
 
 
+# Public name for other domains that show alerts (the grouped queue).
+alert_read = _alert
+
+
 def list_alerts(
     *, db: Connection, filters: AlertFilters, limit: int, cursor: str | None = None
 ) -> AlertList:

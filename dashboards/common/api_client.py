@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -112,6 +113,13 @@ class TriageApiClient:
                 "expected the alert list as {items, total, next_cursor}, found keys "
                 f"{sorted(body)}; check that the API and dashboard versions match"
             )
+        return body
+
+    def get_alert_group(self, group_id: str) -> dict[str, Any]:
+        """Return one alert group with its members and why each is there."""
+        body = self._get_json(f"/alert-groups/{quote(group_id, safe='')}", {})
+        if not isinstance(body.get("members"), list):
+            raise ApiResponseError(f"expected an alert group with members, found {sorted(body)}")
         return body
 
     def get_alert_summary(self, params: Mapping[str, QueryValue]) -> dict[str, Any]:

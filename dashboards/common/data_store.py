@@ -99,6 +99,8 @@ class AlertDataStore(param.Parameterized):
     loading = param.Boolean(default=False, doc="True while a request to the API is running.")
     loaded = param.Boolean(default=False, doc="True once a load has completed (or failed).")
     error = param.String(default="", doc="A message for the user when the last load failed.")
+    grouped = param.Boolean(default=False, doc="Show groups of related alerts as one item.")
+    group_details = param.Dict(default={}, doc="Members and why, per group id on the page.")
 
     def __init__(self, **params: Any) -> None:
         params.setdefault("client", TriageApiClient())
@@ -109,7 +111,7 @@ class AlertDataStore(param.Parameterized):
         self.filters.param.watch(
             self._on_filters_changed, ["severities", "account", "status", "search"]
         )
-        self.param.watch(self._on_filters_changed, ["page_size"])
+        self.param.watch(self._on_filters_changed, ["page_size", "grouped"])
 
     @property
     def page_number(self) -> int:
@@ -144,6 +146,8 @@ class AlertDataStore(param.Parameterized):
         self.loading = True
         query = self.filters.to_query()
         page_query = (*query, ("limit", str(self.page_size)))
+        if self.grouped:
+            page_query = (*page_query, ("view", "grouped"))
         if self.cursor:
             page_query = (*page_query, ("cursor", self.cursor))
         summary_query = self.filters.to_query(include_severity=False)
@@ -156,6 +160,10 @@ class AlertDataStore(param.Parameterized):
                 page = page_future.result()
                 summary = summary_future.result()
                 facets = facets_future.result()
+                group_ids = [i["id"] for i in page["items"] if i.get("kind") == "group"]
+                details = dict(
+                    zip(group_ids, pool.map(self.client.get_alert_group, group_ids), strict=True)
+                )
         except DashboardError as exc:
             logger.warning("alert load failed base_url=%s error=%s", self.client.base_url, exc)
             if generation == self._generation:
@@ -175,6 +183,7 @@ class AlertDataStore(param.Parameterized):
         logger.debug("alerts loaded count=%s total=%s", len(page["items"]), page["total"])
         self.param.update(
             items=list(page["items"]),
+            group_details=details,
             total=int(page["total"]),
             next_cursor=page.get("next_cursor") or None,
             summary=summary,

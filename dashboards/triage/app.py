@@ -40,6 +40,9 @@ class TriageApp(Viewer):
         self.queue = AlertQueueView(store=self.store)
         self.refresh = pn.widgets.Button(label="↻ Refresh", color="primary", align="end")
         self.refresh.on_click(lambda _event: self.store.refresh())
+        self.grouped = pn.widgets.Toggle.from_param(
+            self.store.param.grouped, name="Group related alerts", align="end", width=170
+        )
         self.login = LoginView(client=self.store.client, on_signed_in=self._after_sign_in)
         self.live: LiveUpdates | None = None
         # The session's document, captured while it is current (callbacks run in threads).
@@ -77,7 +80,7 @@ class TriageApp(Viewer):
         """Return the whole page: the sign-in form until the user signs in, then the queue."""
         queue = pn.Column(
             pn.Column(self.cards, margin=(10, 10)),
-            pn.Row(self.filters, self.refresh, margin=(0, 10)),
+            pn.Row(self.filters, self.grouped, self.refresh, margin=(0, 10)),
             pn.Column(self.queue, margin=(0, 10)),
             sizing_mode="stretch_width",
             visible=self.param.signed_in,

@@ -9,7 +9,7 @@ import param
 from panel.viewable import Viewer
 
 from dashboards.common.data_store import SEVERITIES, WORKFLOW_STATUSES, AlertDataStore
-from dashboards.triage import markup
+from dashboards.triage import groups, markup
 
 ALL_ACCOUNTS = "All accounts"
 ALL_STATUSES = "All statuses"
@@ -119,8 +119,14 @@ class AlertQueueView(Viewer):
             sizing_mode="stretch_width",
         )
         self.table = pn.pane.HTML(
-            pn.bind(self._table_html, store.param.items, store.param.error, store.param.loaded),
-            stylesheets=[markup.STYLESHEET],
+            pn.bind(
+                self._table_html,
+                store.param.items,
+                store.param.error,
+                store.param.loaded,
+                store.param.group_details,
+            ),
+            stylesheets=[markup.STYLESHEET, groups.GROUP_STYLESHEET],
             sizing_mode="stretch_width",
         )
         self.spinner = pn.indicators.LoadingSpinner(
@@ -149,10 +155,17 @@ class AlertQueueView(Viewer):
         return f"**Could not load alerts.** {error}" if error else ""
 
     @staticmethod
-    def _table_html(items: list[dict[str, Any]], error: str, loaded: bool) -> str:
+    def _table_html(
+        items: list[dict[str, Any]],
+        error: str,
+        loaded: bool,
+        details: dict[str, Any] | None = None,
+    ) -> str:
         """Return the table, the empty state, or nothing while the first load runs."""
         if error or not loaded:
             return ""
+        if any("kind" in item for item in items):
+            return groups.grouped_table(items, details or {})
         return markup.alert_table(items)
 
     def _update_paging(self, *_events: param.parameterized.Event) -> None:

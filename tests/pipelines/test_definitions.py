@@ -47,3 +47,27 @@ def test_resource_context_assets_feed_their_dbt_staging_models():
         assert ingest in parents, staging
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert {"fct_resource_changes", "fct_resource_activity", "fct_alert_assessments"} <= keys
+
+def test_correlation_assets_sit_between_the_dbt_pairs_and_the_correlation_marts():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    pairs = graph.get(dg.AssetKey(["correlation", "alert_pairs"]))
+    assert {k.to_user_string() for k in pairs.parent_keys} >= {"int_alert_pairs_blocked"}
+    groups = graph.get(dg.AssetKey("fct_alert_groups"))
+    members = graph.get(dg.AssetKey("fct_alert_group_members"))
+    assert dg.AssetKey("stg_correlation__alert_groups") in groups.parent_keys | set().union(
+        *(graph.get(p).parent_keys for p in groups.parent_keys)
+    )
+    upstream = {
+        k.to_user_string()
+        for k in graph.get(dg.AssetKey("stg_correlation__alert_group_members")).parent_keys
+    }
+    assert upstream == {"correlation/alert_group_members"}
+    assert dg.AssetKey("fct_alerts") in members.parent_keys
+    # the marts that read the correlation schema are not in the first dbt selection
+    first = next(
+        a for a in defs.assets if getattr(a, "op", None) and a.op.name == "triage_dbt_assets"
+    )
+    assert dg.AssetKey("fct_alert_groups") not in first.keys
+    assert dg.AssetKey("int_alert_pairs_blocked") in first.keys

@@ -34,6 +34,7 @@ def generate_findings(
     regions: Sequence[str] = DEFAULT_REGIONS,
     scale: int = 1,
     now: datetime | None = None,
+    incidents: int = 0,
 ) -> list[dict[str, Any]]:
     """Return every version of every finding of the demo estate, oldest `UpdatedAt` first.
 
@@ -43,6 +44,7 @@ def generate_findings(
         regions: Regions; the first is each account's home region (IAM and CloudTrail).
         scale: Multiplies the estate (each extra copy has its own resource names).
         now: The latest time any version may have; the current time when omitted.
+        incidents: Labelled incidents to add (`triage.demo.incidents`), for correlation.
     """
     if scale < 1:
         raise ValueError("scale must be at least 1")
@@ -50,6 +52,13 @@ def generate_findings(
     findings: list[dict[str, Any]] = []
     for batch in range(scale):
         findings.extend(_generate_batch(seed, accounts, regions, batch, moment))
+    if incidents:
+        from triage.demo.incidents import generate_incidents
+
+        labelled = generate_incidents(
+            incidents, seed=seed, accounts=accounts, regions=regions, now=moment
+        )
+        findings.extend(labelled.findings)
     findings.sort(key=lambda f: (f["UpdatedAt"], f["Id"]))
     return findings
 
