@@ -21,11 +21,11 @@ from api.health.router import router as health_router
 from api.investigations.router import router as investigations_router
 from api.live.router import router as live_router
 from api.middleware import RequestContextMiddleware
+from api.resource_context.router import router as timeline_router
 from api.settings import API_DESCRIPTION, API_TITLE, API_VERSION, Settings, get_settings
 from api.users.router import router as users_router
 from api.workflow.router import router as workflow_router
 from triage.accounts.errors import AuthenticationError, TooManyRequestsError
-from api.resource_context.router import router as timeline_router
 from triage.errors import TriageError
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,13 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+
+from triage.accounts.roles import Role
+from triage.accounts.users import User, create_user, find_user
+from triage.audit import Actor
+from triage.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -82,3 +88,45 @@ def redis_url() -> str:
     if not url:
         pytest.fail("REDIS_URL is not set: run the tests with `make test`", pytrace=False)
     return url
+
+
+PASSWORDS = {role: f"correct-horse-{role}-battery" for role in ("admin", "engineer", "viewer")}
+
+
+@pytest.fixture(scope="session")
+def api_settings(database_url: str, redis_url: str) -> Settings:
+    """Settings for test apps: a generous rate limit so only the rate-limit tests meet it."""
+    return Settings().model_copy(
+        update={"database_url": database_url, "redis_url": redis_url, "rate_limit": "5000/minute"}
+    )
+
+
+@pytest.fixture(scope="session")
+def users(engine: Engine) -> dict[str, User]:
+    """One user per role (`admin`, `engineer`, `viewer`), passwords in PASSWORDS."""
+    return create_test_users(engine)
+
+
+def create_test_users(engine: Engine) -> dict[str, User]:
+    """Create (or find) the test user of each role in the database behind `engine`."""
+    created = {}
+    with engine.begin() as connection:
+        for role, password in PASSWORDS.items():
+            found = find_user(db=connection, username=f"test-{role}")
+            created[role] = found or create_user(
+                db=connection,
+                actor=Actor.system("tests"),
+                username=f"test-{role}",
+                password=password,
+                role=Role(role),
+            )
+    return created
+
+
+def bearer_for(app_client: TestClient, role: str) -> dict[str, str]:
+    """Sign in as the test user of a role and return the Authorization header."""
+    answer = app_client.post(
+        "/api/v1/auth/token", data={"username": f"test-{role}", "password": PASSWORDS[role]}
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}

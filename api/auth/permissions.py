@@ -45,6 +45,18 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Role | None] = {
     ("POST", f"{V}/alerts/{{alert_id}}/notes"): Role.ENGINEER,
     ("PATCH", f"{V}/alerts/{{alert_id}}/notes/{{note_id}}"): Role.ENGINEER,
     ("PUT", f"{V}/alerts/{{alert_id}}/checklist/steps/{{step_id}}"): Role.ENGINEER,
+    # alert groups: reads, and analysts' merges and splits
+    ("GET", f"{V}/alert-groups"): Role.VIEWER,
+    ("GET", f"{V}/alert-groups/{{group_id}}"): Role.VIEWER,
+    ("GET", f"{V}/alerts/{{alert_id}}/similar"): Role.VIEWER,
+    ("POST", f"{V}/alert-groups/{{group_id}}/merge"): Role.ENGINEER,
+    ("POST", f"{V}/alert-groups/{{group_id}}/split"): Role.ENGINEER,
+    # grouping rules: everyone reads them, admins write them
+    ("GET", f"{V}/grouping-rules"): Role.VIEWER,
+    ("GET", f"{V}/grouping-rules/{{rule_id}}"): Role.VIEWER,
+    ("POST", f"{V}/grouping-rules"): Role.ADMIN,
+    ("PATCH", f"{V}/grouping-rules/{{rule_id}}"): Role.ADMIN,
+    ("DELETE", f"{V}/grouping-rules/{{rule_id}}"): Role.ADMIN,
     # administration
     ("GET", f"{V}/audit"): Role.ADMIN,
     ("GET", f"{V}/writeback"): Role.ADMIN,

@@ -1,4 +1,8 @@
-"""HTTP routes for investigating an alert: notes with versions, checklist, timeline."""
+"""HTTP routes for investigating an alert: notes with versions and the checklist.
+
+The timeline, which merges these human actions with the finding, Config and CloudTrail
+history, is served by api/resource_context/.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +19,9 @@ from api.investigations.schemas import (
     NoteRead,
     NoteVersionList,
     NoteVersionRead,
-    TimelineItem,
-    TimelineList,
 )
 from triage.accounts.users import get_user
-from triage.workflow import checklists, live, notes, timeline
+from triage.workflow import checklists, live, notes
 
 router = APIRouter(prefix="/alerts", tags=["investigations"])
 
@@ -118,18 +120,3 @@ def update_checklist_step(
         ),
     )
     return ChecklistRead(**checklist)
-
-
-@router.get("/{alert_id}/timeline", response_model=TimelineList, responses=_NOT_FOUND)
-def get_timeline(
-    alert_id: str,
-    db: DbDep,
-    user: CurrentUser,
-    limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 100,
-    cursor: Annotated[
-        str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")
-    ] = None,
-) -> TimelineList:
-    """Human actions and finding versions of an alert, newest first."""
-    items, next_cursor = timeline.get_timeline(db=db, alert_id=alert_id, limit=limit, cursor=cursor)
-    return TimelineList(items=[TimelineItem(**item) for item in items], next_cursor=next_cursor)

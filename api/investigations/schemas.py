@@ -82,21 +82,3 @@ class ChecklistStepUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     is_done: bool
-
-
-class TimelineItem(BaseModel):
-    """One thing that happened to an alert: a human action or a finding's own change."""
-
-    at: datetime
-    kind: str = Field(description="e.g. status_changed, assigned, note_added, finding_version.")
-    source: str = Field(description="`triage` for people and our steps; `securityhub` etc.")
-    actor: str
-    summary: str
-    details: dict[str, Any]
-
-
-class TimelineList(BaseModel):
-    """One page of an alert's timeline, newest first."""
-
-    items: list[TimelineItem]
-    next_cursor: str | None = None

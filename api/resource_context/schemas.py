@@ -95,12 +95,17 @@ TimelineKind = Literal["finding_version", "config_change", "cloudtrail_event"]
 
 
 class TimelineItem(BaseModel):
-    """One moment in an alert's history; other kinds (human actions) may be added later."""
+    """One moment in an alert's history: a human action, a finding version or a change."""
 
     id: str
     at: datetime
-    kind: str = Field(description="finding_version, config_change or cloudtrail_event.")
-    source: str = Field(description="securityhub, aws_config or cloudtrail.")
+    kind: str = Field(
+        description="A human action (status_changed, assigned, note_added, ...), "
+        "finding_version, config_change or cloudtrail_event."
+    )
+    source: str = Field(
+        description="triage (people and our steps), securityhub, aws_config, cloudtrail."
+    )
     actor: str | None
     summary: str
     details: dict[str, Any]

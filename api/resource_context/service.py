@@ -67,8 +67,14 @@ limit :limit
 _TIMELINE_SQL = f"""
 with {_REFS_CTE},
 items as (
+    select 'triage:' || lpad(event.event_id::text, 19, '0') as id, event.at,
+        event.kind, 'triage' as source, event.actor, event.summary, event.details
+    from app.alert_events as event
+    where event.alert_id = :alert_id
+    union all
     select 'finding:' || version.finding_version_id::text as id, version.updated_at as at,
         'finding_version' as kind, 'securityhub' as source, null::text as actor,
+        null::text as summary,
         jsonb_build_object(
             'finding_id', version.finding_id, 'product_arn', version.product_arn,
             'severity_label', version.normalized ->> 'severity_label',
@@ -84,7 +90,7 @@ items as (
     where alert_finding.alert_id = :alert_id
     union all
     select 'config:' || change.resource_change_key, change.captured_at, 'config_change',
-        'aws_config', change.change_actor,
+        'aws_config', change.change_actor, null::text,
         jsonb_build_object(
             'resource_type', change.resource_type, 'resource_id', change.resource_id,
             'change_type', change.change_type, 'changed_attributes', change.changed_attributes,
@@ -96,7 +102,7 @@ items as (
         or cast(:account as text) is null
     union all
     select 'cloudtrail:' || activity.resource_activity_key, activity.event_at,
-        'cloudtrail_event', 'cloudtrail', activity.actor,
+        'cloudtrail_event', 'cloudtrail', activity.actor, null::text,
         jsonb_build_object(
             'event_id', activity.event_id, 'action', activity.action,
             'event_source', activity.event_source, 'source_ip', activity.source_ip,
@@ -192,7 +198,7 @@ def _summary(kind: str, actor: str | None, details: dict[str, Any]) -> str:
 def get_alert_timeline(
     *, db: Connection, alert_id: str, limit: int, cursor: str | None = None
 ) -> TimelinePage:
-    """Merge finding versions, Config changes and CloudTrail events, newest first.
+    """Merge human actions, finding versions, Config changes and CloudTrail events, newest first.
 
     Raises:
         NotFoundError: no alert has this id.
@@ -218,7 +224,7 @@ def get_alert_timeline(
                 kind=row.kind,
                 source=row.source,
                 actor=row.actor,
-                summary=_summary(row.kind, row.actor, details),
+                summary=row.summary or _summary(row.kind, row.actor, details),
                 details=details,
             )
         )

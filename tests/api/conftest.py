@@ -21,9 +21,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from api.main import create_app
-from triage.accounts.roles import Role
-from triage.accounts.users import User, create_user, find_user
-from triage.audit import Actor
+from tests.conftest import PASSWORDS, bearer_for  # noqa: F401 (re-exported for the api tests)
+from triage.accounts.users import User
 from triage.settings import Settings
 
 MARTS_DDL = """
@@ -64,6 +63,43 @@ create table marts.fct_alerts (
     impact_environment_points integer,
     last_change_actor text,
     last_change_at timestamptz
+);
+create table marts.fct_alert_groups (
+    alert_group_id text primary key,
+    parent_alert_id text,
+    title text,
+    severity_label text,
+    severity_score integer,
+    workflow_status text,
+    aws_account_ids text[],
+    regions text[],
+    count_members integer,
+    count_accounts integer,
+    first_seen_at timestamptz,
+    last_seen_at timestamptz,
+    first_grouped_at timestamptz,
+    updated_at timestamptz,
+    correlation_run_id bigint
+);
+create table marts.fct_alert_group_members (
+    alert_group_id text,
+    alert_id text,
+    linked_alert_id text,
+    is_parent boolean,
+    score double precision,
+    score_parts jsonb,
+    blocks text[],
+    reasons text[],
+    title text,
+    severity_label text,
+    severity_score integer,
+    aws_account_id text,
+    region text,
+    resource_type text,
+    resource_id text,
+    workflow_status text,
+    first_seen_at timestamptz,
+    last_seen_at timestamptz
 );
 create table marts.fct_alert_findings (
     alert_id text not null,
@@ -379,43 +415,6 @@ def marts(engine: Engine) -> Iterator[MartsData]:
     # tests/conftest.py drops the database without disposing the pool; closing our pooled
     # connections here keeps psycopg's ResourceWarning (an error under pytest) away.
     engine.dispose()
-
-
-PASSWORDS = {role: f"correct-horse-{role}-battery" for role in ("admin", "engineer", "viewer")}
-
-
-@pytest.fixture(scope="session")
-def api_settings(database_url: str, redis_url: str) -> Settings:
-    """Settings for test apps: a generous rate limit so only the rate-limit tests meet it."""
-    return Settings().model_copy(
-        update={"database_url": database_url, "redis_url": redis_url, "rate_limit": "5000/minute"}
-    )
-
-
-@pytest.fixture(scope="session")
-def users(engine: Engine) -> dict[str, User]:
-    """One user per role (`admin`, `engineer`, `viewer`), passwords in PASSWORDS."""
-    created = {}
-    with engine.begin() as connection:
-        for role, password in PASSWORDS.items():
-            found = find_user(db=connection, username=f"test-{role}")
-            created[role] = found or create_user(
-                db=connection,
-                actor=Actor.system("tests"),
-                username=f"test-{role}",
-                password=password,
-                role=Role(role),
-            )
-    return created
-
-
-def bearer_for(app_client: TestClient, role: str) -> dict[str, str]:
-    """Sign in as the test user of a role and return the Authorization header."""
-    answer = app_client.post(
-        "/api/v1/auth/token", data={"username": f"test-{role}", "password": PASSWORDS[role]}
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 @pytest.fixture()

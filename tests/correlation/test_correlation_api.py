@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from tests.conftest import bearer_for, create_test_users
 from tests.correlation.conftest import BuiltEstate, dagster_correlation, full_rebuild
 from triage.transform import run_dbt
 
@@ -18,8 +19,11 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def client(built: BuiltEstate) -> Iterator[TestClient]:
-    with TestClient(create_app(engine=built.engine)) as test_client:
+def client(built: BuiltEstate, api_settings) -> Iterator[TestClient]:
+    """Signed in as the admin: these tests write grouping rules and edits as well as read."""
+    create_test_users(built.engine)
+    with TestClient(create_app(engine=built.engine, settings=api_settings)) as test_client:
+        test_client.headers.update(bearer_for(test_client, "admin"))
         yield test_client
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import bearer_for
+
 pytestmark = pytest.mark.integration
 
 TRIAGE = str(Path(sys.executable).parent / "triage")
@@ -65,7 +67,9 @@ def _ingest(corpus: Path, database_url: str) -> dict:
     return json.loads(out.stdout)
 
 
-def test_corpus_ingest_build_and_api_totals(corpus_dir, database_url, engine, tmp_path):
+def test_corpus_ingest_build_and_api_totals(
+    corpus_dir, database_url, engine, tmp_path, api_settings, users
+):
     with engine.begin() as conn:
         conn.execute(
             sa.text(
@@ -112,8 +116,9 @@ def test_corpus_ingest_build_and_api_totals(corpus_dir, database_url, engine, tm
 
     from api.main import create_app
 
-    with TestClient(create_app(engine=engine)) as client:
-        body = client.get("/api/v1/alerts", params={"limit": 5}).json()
+    with TestClient(create_app(engine=engine, settings=api_settings)) as client:
+        headers = bearer_for(client, "viewer")
+        body = client.get("/api/v1/alerts", params={"limit": 5}, headers=headers).json()
     assert body["total"] == mart_total
 
     # The data team's path: Parquet exports of the marts, read by the notebook.
@@ -128,6 +133,7 @@ def test_corpus_ingest_build_and_api_totals(corpus_dir, database_url, engine, tm
         text=True,
     ).stdout
     assert f"{len(in_marts)} findings in {mart_total} alerts" in out
+
 
 def test_every_corpus_cloudtrail_record_reaches_activity_or_quarantine(
     corpus_dir, database_url, engine

@@ -48,6 +48,7 @@ def test_resource_context_assets_feed_their_dbt_staging_models():
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert {"fct_resource_changes", "fct_resource_activity", "fct_alert_assessments"} <= keys
 
+
 def test_correlation_assets_sit_between_the_dbt_pairs_and_the_correlation_marts():
     from pipelines.definitions import defs
 
