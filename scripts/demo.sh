@@ -42,7 +42,8 @@ done
 echo "AWS emulator (moto) on $AWS_ENDPOINT_URL"
 
 echo "seeding the sample estate..."
-"$BIN/triage" demo-seed > "$DEMO/seed.json"
+# A fresh emulator each run: rows and cached look-ups of an earlier run are stale.
+"$BIN/triage" demo-seed --reset > "$DEMO/seed.json"
 BUCKET_URI=$("$BIN/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["bucket_uri"])' "$DEMO/seed.json")
 QUEUE_URL=$("$BIN/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["queue_url"])' "$DEMO/seed.json")
 export TRIAGE_SQS_QUEUE_URL="$QUEUE_URL"

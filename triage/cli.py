@@ -149,6 +149,11 @@ def _cmd_demo_seed(args: argparse.Namespace) -> int:
     if not endpoint:
         print("AWS_ENDPOINT_URL must point at the local emulator for the demo seed")
         return 2
+    if args.reset:
+        from triage.demo.reset import reset_demo_data
+        from triage.store.db import get_migrated_engine
+
+        reset_demo_data(engine=get_migrated_engine(), redis_url=get_settings().redis_url)
     # Labelled incidents give the demo queue related alerts to group (triage.demo.incidents).
     findings = generate_findings(incidents=20)
     result = seed_estate(endpoint_url=endpoint, findings=findings)
@@ -203,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_cmd_serve)
 
     seed = sub.add_parser("demo-seed", help="load the sample estate into the AWS emulator")
+    seed.add_argument(
+        "--reset", action="store_true", help="first empty the raw layer and resource cache"
+    )
     seed.set_defaults(func=_cmd_demo_seed)
 
     add_workflow_commands(sub)
