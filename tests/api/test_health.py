@@ -96,7 +96,12 @@ def test_openapi_has_metadata_and_one_tag_per_router(client: TestClient) -> None
     assert spec["info"]["title"] == "Security Hub triage API"
     assert spec["info"]["version"]
     assert spec["info"]["description"]
-    assert {tag["name"] for tag in spec["tags"]} == {"alerts", "health"}
+    assert {tag["name"] for tag in spec["tags"]} == {
+        "alerts",
+        "health",
+        "alert-groups",
+        "grouping-rules",
+    }
     for path, operations in spec["paths"].items():
         for operation in operations.values():
             assert len(operation["tags"]) == 1, path
