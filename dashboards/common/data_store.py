@@ -181,9 +181,11 @@ class AlertDataStore(param.Parameterized):
             # A newer load started while this one waited on the API; its answer wins.
             return
         logger.debug("alerts loaded count=%s total=%s", len(page["items"]), page["total"])
+        if details != self.group_details:
+            # Set before the items, so the grouped table renders once with its members.
+            self.group_details = details
         self.param.update(
             items=list(page["items"]),
-            group_details=details,
             total=int(page["total"]),
             next_cursor=page.get("next_cursor") or None,
             summary=summary,

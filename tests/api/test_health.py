@@ -97,7 +97,15 @@ def test_openapi_has_metadata_and_one_tag_per_router(client: TestClient) -> None
     assert spec["info"]["version"]
     assert spec["info"]["description"]
     declared = {tag["name"] for tag in spec["tags"]}
-    assert {"alerts", "health", "auth", "workflow", "timeline"} <= declared
+    assert {
+        "alerts",
+        "health",
+        "auth",
+        "workflow",
+        "timeline",
+        "alert-groups",
+        "grouping-rules",
+    } <= declared
     for path, operations in spec["paths"].items():
         for operation in operations.values():
             assert len(operation["tags"]) == 1, path
