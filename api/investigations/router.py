@@ -6,9 +6,7 @@ history, is served by api/resource_context/.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from api.deps import CurrentUser, DbDep, RedisDep
 from api.investigations.schemas import (

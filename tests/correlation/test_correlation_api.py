@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from tests.conftest import bearer_for, create_test_users
+from tests.conftest import PASSWORDS, bearer_for, create_test_users
 from tests.correlation.conftest import BuiltEstate, dagster_correlation, full_rebuild
 from triage.transform import run_dbt
 
@@ -145,6 +145,7 @@ def test_queue_page_groups_alerts_and_shows_why(client, built):
         TIMEOUT_MS,
         _free_port,
         _serve_dashboard,
+        _sign_in,
         _start,
         _stop,
         _wait_until_ready,
@@ -158,7 +159,7 @@ def test_queue_page_groups_alerts_and_shows_why(client, built):
     )
     api_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_ready(f"{api_url}/api/v1/alerts?limit=1", api)
+        _wait_until_ready(f"{api_url}/openapi.json", api)
         first = client.get("/api/v1/alerts", params={"view": "grouped", "limit": 25}).json()
         top_group = next(i for i in first["items"] if i["kind"] == "group")
         detail = client.get(f"/api/v1/alert-groups/{top_group['id']}").json()
@@ -168,6 +169,7 @@ def test_queue_page_groups_alerts_and_shows_why(client, built):
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1100})
             page.goto(url, timeout=TIMEOUT_MS)
+            _sign_in(page, password=PASSWORDS["admin"], username="test-admin")
             page.locator("tr.alert-row").first.wait_for(timeout=TIMEOUT_MS)
             page.get_by_role("button", name="Group related alerts").click()
             summary = page.locator(f'details.group[data-group-id="{top_group["id"]}"] > summary')

@@ -109,11 +109,11 @@ def analyst(engine: Any, marts_alerts: list[dict[str, Any]]) -> Iterator[str]:
         db.exec_driver_sql("drop table if exists marts.fct_alert_findings")
 
 
-def _sign_in(page: Any, password: str = PASSWORD) -> None:
+def _sign_in(page: Any, password: str = PASSWORD, username: str = ANALYST) -> None:
     page.locator(".login-username input").wait_for(timeout=TIMEOUT_MS)
     # The form is drawn before the session's websocket is up; a click before then is lost.
     page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=TIMEOUT_MS)
-    page.locator(".login-username input").fill(ANALYST)
+    page.locator(".login-username input").fill(username)
     page.locator(".login-password input").fill(password)
     page.locator(".login-submit button").click()
 
