@@ -102,7 +102,25 @@ def test_corpus_ingest_build_and_api_totals(corpus_dir, database_url, engine):
     from fastapi.testclient import TestClient
 
     from api.main import create_app
+    from triage.accounts.roles import Role
+    from triage.accounts.users import create_user, find_user
+    from triage.audit import Actor
 
+    with engine.begin() as db:
+        if find_user(db=db, username="e2e-viewer") is None:
+            create_user(
+                db=db,
+                actor=Actor.system("tests"),
+                username="e2e-viewer",
+                password="an-end-to-end-password",
+                role=Role.VIEWER,
+            )
     with TestClient(create_app(engine=engine)) as client:
-        body = client.get("/api/v1/alerts", params={"limit": 5}).json()
+        token = client.post(
+            "/api/v1/auth/token",
+            data={"username": "e2e-viewer", "password": "an-end-to-end-password"},
+        ).json()["access_token"]
+        body = client.get(
+            "/api/v1/alerts", params={"limit": 5}, headers={"Authorization": f"Bearer {token}"}
+        ).json()
     assert body["total"] == mart_total
