@@ -16,7 +16,7 @@ from api.auth.ratelimit import RequestLimiter
 from api.auth.routes import route_path_index
 from api.db import get_connection
 from api.settings import Settings, get_settings
-from triage.accounts import sessions, tokens
+from triage.accounts import api_tokens, sessions, tokens
 from triage.accounts.errors import AuthenticationError, PermissionDeniedError
 from triage.accounts.roles import Role
 from triage.audit import Actor
@@ -102,7 +102,7 @@ def identify(*, db: Connection, settings: Settings, token: str) -> sessions.Iden
         AuthenticationError: the credential is not valid.
     """
     if tokens.is_api_token(token):
-        identity = sessions.identify_api_token(db=db, token=token)
+        identity = api_tokens.identify_api_token(db=db, token=token)
         db.commit()
         return identity
     return sessions.identify_access_token(db=db, settings=settings, token=token)

@@ -17,7 +17,7 @@ from api.auth.schemas import (
     UserRead,
 )
 from api.deps import CurrentUser, DbDep, SettingsDep
-from triage.accounts import sessions
+from triage.accounts import api_tokens, sessions
 from triage.accounts.roles import Role
 from triage.accounts.users import get_user
 
@@ -79,7 +79,7 @@ def get_me(db: DbDep, user: CurrentUser) -> UserRead:
 def list_api_tokens(db: DbDep, user: CurrentUser) -> ApiTokenList:
     """The caller's API tokens (an admin sees everyone's)."""
     owner = get_user(db=db, user_id=user.user_id)
-    items = sessions.list_api_tokens(db=db, user=owner, everyone=user.role is Role.ADMIN)
+    items = api_tokens.list_api_tokens(db=db, user=owner, everyone=user.role is Role.ADMIN)
     return ApiTokenList(items=[ApiTokenRead(**item) for item in items], total=len(items))
 
 
@@ -87,7 +87,7 @@ def list_api_tokens(db: DbDep, user: CurrentUser) -> ApiTokenList:
 def create_api_token(body: ApiTokenCreate, db: DbDep, user: CurrentUser) -> ApiTokenCreated:
     """Create a long-lived API token for a machine, stored hashed; the secret is shown once."""
     owner = get_user(db=db, user_id=user.user_id)
-    secret, info = sessions.create_api_token(
+    secret, info = api_tokens.create_api_token(
         db=db,
         actor=user.actor(),
         user=owner,
@@ -105,6 +105,6 @@ def create_api_token(body: ApiTokenCreate, db: DbDep, user: CurrentUser) -> ApiT
 def revoke_api_token(token_id: str, db: DbDep, user: CurrentUser) -> Response:
     """Revoke an API token (its owner or an admin)."""
     owner = get_user(db=db, user_id=user.user_id)
-    sessions.revoke_api_token(db=db, actor=user.actor(), user=owner, token_id=token_id)
+    api_tokens.revoke_api_token(db=db, actor=user.actor(), user=owner, token_id=token_id)
     db.commit()
     return Response(status_code=204)
