@@ -16,8 +16,8 @@ from api.auth.schemas import (
     TokenRead,
     UserRead,
 )
-from api.deps import CurrentUser, DbDep, SettingsDep
-from triage.accounts import api_tokens, sessions
+from api.deps import CurrentUser, DbDep, RedisDep, SettingsDep
+from triage.accounts import api_tokens, revocation, sessions
 from triage.accounts.roles import Role
 from triage.accounts.users import get_user
 
@@ -62,10 +62,21 @@ def refresh_token(
 
 
 @router.post("/logout", status_code=204, responses=_AUTH_ERRORS)
-def logout(body: RefreshRequest, db: DbDep, user: CurrentUser, settings: SettingsDep) -> Response:
-    """Sign out: revoke the refresh token and every token rotated from the same sign-in."""
+def logout(
+    body: RefreshRequest,
+    db: DbDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    redis_client: RedisDep,
+) -> Response:
+    """Sign out: revoke the refresh token, every token rotated from the same sign-in, and the
+    access token sent with the request (if any)."""
     sessions.logout(db=db, settings=settings, refresh_token=body.refresh_token)
     db.commit()
+    if user.credential == "access" and user.credential_id:
+        revocation.revoke_access_token(
+            redis_client, jti=user.credential_id, seconds=settings.access_token_minutes * 60
+        )
     return Response(status_code=204)
 
 

@@ -217,9 +217,6 @@ def logout(*, db: Connection, settings: Settings, refresh_token: str) -> None:
     Raises:
         AuthenticationError: the refresh token is not a valid one of ours.
     """
-    # TODO: the access token of the session stays valid until it expires (15 minutes by
-    # default) because access tokens are not checked against a deny-list; a signed-out user's
-    # stolen access token works until then. A Redis deny-list keyed by `jti` would close it.
     claims = tokens.decode_token(refresh_token, settings=settings, kind=tokens.REFRESH)
     db.execute(
         sa.text(
