@@ -16,7 +16,7 @@ from api.auth.ratelimit import RequestLimiter
 from api.auth.routes import route_path_index
 from api.db import get_connection
 from api.settings import Settings, get_settings
-from triage.accounts import sessions, tokens
+from triage.accounts import api_tokens, revocation, sessions, tokens
 from triage.accounts.errors import AuthenticationError, PermissionDeniedError
 from triage.accounts.roles import Role
 from triage.audit import Actor
@@ -95,17 +95,22 @@ def _route_key(request: Request) -> tuple[str, str]:
     return request.method, index.get((request.method, endpoint), request.url.path)
 
 
-def identify(*, db: Connection, settings: Settings, token: str) -> sessions.Identity:
+def identify(
+    *, db: Connection, settings: Settings, token: str, redis_client: redis.Redis | None
+) -> sessions.Identity:
     """Verify a bearer credential: an API token (`tri_...`) or a JWT access token.
 
     Raises:
-        AuthenticationError: the credential is not valid.
+        AuthenticationError: the credential is not valid or was signed out.
     """
     if tokens.is_api_token(token):
-        identity = sessions.identify_api_token(db=db, token=token)
+        identity = api_tokens.identify_api_token(db=db, token=token)
         db.commit()
         return identity
-    return sessions.identify_access_token(db=db, settings=settings, token=token)
+    identity = sessions.identify_access_token(db=db, settings=settings, token=token)
+    if revocation.is_revoked(redis_client, jti=identity.credential_id):
+        raise AuthenticationError("the access token was signed out; sign in again")
+    return identity
 
 
 def principal_for(
@@ -155,7 +160,8 @@ def get_current_user(
         _limiter(request).check(f"ip:{client}")
         return ANONYMOUS.model_copy(update={"request_id": request_id, "client_address": client})
 
-    principal = principal_for(identify(db=db, settings=settings, token=token), request_id, client)
+    identity = identify(db=db, settings=settings, token=token, redis_client=get_redis(request))
+    principal = principal_for(identity, request_id, client)
     # Per token for machines, per user for people (all their sessions share one budget).
     subject = principal.credential_id if principal.credential == "api_token" else principal.user_id
     key = f"{principal.credential}:{subject}"

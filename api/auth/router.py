@@ -16,8 +16,8 @@ from api.auth.schemas import (
     TokenRead,
     UserRead,
 )
-from api.deps import CurrentUser, DbDep, SettingsDep
-from triage.accounts import sessions
+from api.deps import CurrentUser, DbDep, RedisDep, SettingsDep
+from triage.accounts import api_tokens, revocation, sessions
 from triage.accounts.roles import Role
 from triage.accounts.users import get_user
 
@@ -62,10 +62,21 @@ def refresh_token(
 
 
 @router.post("/logout", status_code=204, responses=_AUTH_ERRORS)
-def logout(body: RefreshRequest, db: DbDep, user: CurrentUser, settings: SettingsDep) -> Response:
-    """Sign out: revoke the refresh token and every token rotated from the same sign-in."""
+def logout(
+    body: RefreshRequest,
+    db: DbDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    redis_client: RedisDep,
+) -> Response:
+    """Sign out: revoke the refresh token, every token rotated from the same sign-in, and the
+    access token sent with the request (if any)."""
     sessions.logout(db=db, settings=settings, refresh_token=body.refresh_token)
     db.commit()
+    if user.credential == "access" and user.credential_id:
+        revocation.revoke_access_token(
+            redis_client, jti=user.credential_id, seconds=settings.access_token_minutes * 60
+        )
     return Response(status_code=204)
 
 
@@ -79,7 +90,7 @@ def get_me(db: DbDep, user: CurrentUser) -> UserRead:
 def list_api_tokens(db: DbDep, user: CurrentUser) -> ApiTokenList:
     """The caller's API tokens (an admin sees everyone's)."""
     owner = get_user(db=db, user_id=user.user_id)
-    items = sessions.list_api_tokens(db=db, user=owner, everyone=user.role is Role.ADMIN)
+    items = api_tokens.list_api_tokens(db=db, user=owner, everyone=user.role is Role.ADMIN)
     return ApiTokenList(items=[ApiTokenRead(**item) for item in items], total=len(items))
 
 
@@ -87,7 +98,7 @@ def list_api_tokens(db: DbDep, user: CurrentUser) -> ApiTokenList:
 def create_api_token(body: ApiTokenCreate, db: DbDep, user: CurrentUser) -> ApiTokenCreated:
     """Create a long-lived API token for a machine, stored hashed; the secret is shown once."""
     owner = get_user(db=db, user_id=user.user_id)
-    secret, info = sessions.create_api_token(
+    secret, info = api_tokens.create_api_token(
         db=db,
         actor=user.actor(),
         user=owner,
@@ -105,6 +116,6 @@ def create_api_token(body: ApiTokenCreate, db: DbDep, user: CurrentUser) -> ApiT
 def revoke_api_token(token_id: str, db: DbDep, user: CurrentUser) -> Response:
     """Revoke an API token (its owner or an admin)."""
     owner = get_user(db=db, user_id=user.user_id)
-    sessions.revoke_api_token(db=db, actor=user.actor(), user=owner, token_id=token_id)
+    api_tokens.revoke_api_token(db=db, actor=user.actor(), user=owner, token_id=token_id)
     db.commit()
     return Response(status_code=204)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from api.db import open_connection, resolve_engine
-from api.deps import get_app_settings, identify
+from api.deps import get_app_settings, get_redis, identify
 from triage.accounts.errors import AuthenticationError
 from triage.accounts.roles import Role
 from triage.workflow.live import ALERTS_CHANNEL
@@ -26,7 +26,12 @@ def _authenticate(websocket: WebSocket, token: str) -> str:
     settings = get_app_settings(websocket)  # type: ignore[arg-type]
     engine = resolve_engine(websocket)  # type: ignore[arg-type]
     with open_connection(engine) as db:
-        identity = identify(db=db, settings=settings, token=token)
+        identity = identify(
+            db=db,
+            settings=settings,
+            token=token,
+            redis_client=get_redis(websocket),  # type: ignore[arg-type]
+        )
     if not identity.role.allows(Role.VIEWER):
         raise AuthenticationError("no role")
     return identity.user.username

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from api.workflow.schemas import AlertStateRead, AlertStateUpdate
 from triage.audit import Actor
-from triage.workflow import alert_state, live
+from triage.workflow import alert_state, bulk, live
 from triage.workflow.states import TRANSITIONS
 
 
@@ -68,11 +68,9 @@ def bulk_update(
     actor: Actor,
     alert_ids: list[str],
     body: AlertStateUpdate,
-) -> list[alert_state.BulkOutcome]:
+) -> list[bulk.BulkOutcome]:
     """Apply, commit and announce a bulk change."""
-    outcomes = alert_state.bulk_update(
-        db=db, actor=actor, alert_ids=alert_ids, change=change_from(body)
-    )
+    outcomes = bulk.bulk_update(db=db, actor=actor, alert_ids=alert_ids, change=change_from(body))
     db.commit()
     for outcome in outcomes:
         if outcome.ok and outcome.result and outcome.result.changes:

@@ -32,12 +32,16 @@ class LoginView(Viewer):
     def sign_in(self) -> bool:
         """Try the entered credentials; return whether they worked."""
         try:
-            self.client.sign_in(self.username.value.strip(), self.password.value)
+            # value_input follows every keystroke; value only changes when the field blurs,
+            # which may reach the server after the click.
+            username = self.username.value_input or self.username.value or ""
+            password = self.password.value_input or self.password.value or ""
+            self.client.sign_in(username.strip(), password)
         except DashboardError as exc:
             self.error = f"Could not sign in: {exc}"
             return False
         self.error = ""
-        self.password.value = ""
+        self.password.param.update(value="", value_input="")
         self._on_signed_in()
         return True
 

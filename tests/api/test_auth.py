@@ -136,17 +136,21 @@ def test_refresh_rotates_and_a_reused_refresh_token_ends_the_session(
     assert after.status_code == 401
 
 
-def test_logout_revokes_the_refresh_token(anon_client: TestClient) -> None:
+def test_logout_revokes_the_refresh_token_and_the_access_token(anon_client: TestClient) -> None:
     pair = _sign_in(anon_client)
+    other = _sign_in(anon_client)
+    bearer = {"Authorization": f"Bearer {pair['access_token']}"}
 
-    assert (
-        anon_client.post(
-            "/api/v1/auth/logout", json={"refresh_token": pair["refresh_token"]}
-        ).status_code
-        == 204
+    out = anon_client.post(
+        "/api/v1/auth/logout", json={"refresh_token": pair["refresh_token"]}, headers=bearer
     )
+
+    assert out.status_code == 204
     again = anon_client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     assert again.status_code == 401
+    assert _me(anon_client, pair["access_token"]) == 401
+    # Another sign-in of the same user is not affected.
+    assert _me(anon_client, other["access_token"]) == 200
 
 
 def test_failed_sign_ins_slow_down_then_lock_the_account(

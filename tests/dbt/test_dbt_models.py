@@ -168,3 +168,29 @@ def test_null_key_parts_get_a_sentinel_b12(marts: Engine) -> None:
         "select count(*) as n from marts.fct_alerts where alert_id is null or alert_key is null",
     )
     assert nulls == [{"n": 0}]
+
+
+def test_triage_decisions_staging_reads_status_changes_from_app(marts: Engine) -> None:
+    events = [
+        ("status_changed", '{"from": "new", "to": "resolved"}'),
+        ("note_added", "{}"),
+        ("reopened", '{"from": "resolved", "to": "new"}'),
+    ]
+    with marts.begin() as connection:
+        connection.execute(
+            sa.text(
+                "insert into app.alert_events (alert_id, kind, actor, summary, details) "
+                "values ('dbt-a', :kind, 'u', 's', cast(:details as jsonb))"
+            ),
+            [{"kind": kind, "details": details} for kind, details in events],
+        )
+        rows = connection.execute(
+            sa.text(
+                "select from_status, to_status, is_reopening "
+                "from staging.stg_app__triage_decisions "
+                "where alert_id = 'dbt-a' order by triage_decision_id"
+            )
+        ).all()
+        connection.execute(sa.text("delete from app.alert_events where alert_id = 'dbt-a'"))
+
+    assert [tuple(row) for row in rows] == [("new", "resolved", False), ("resolved", "new", True)]

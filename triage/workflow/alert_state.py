@@ -316,48 +316,6 @@ def update_alert(
     return ChangeResult(state=after, changes=changes)
 
 
-@dataclass(frozen=True)
-class BulkOutcome:
-    """What happened to one alert of a bulk action."""
-
-    alert_id: str
-    ok: bool
-    error: str | None = None
-    result: ChangeResult | None = None
-
-
-def bulk_update(
-    *, db: Connection, actor: Actor, alert_ids: list[str], change: AlertChange
-) -> list[BulkOutcome]:
-    """Apply one change to many alerts; each succeeds or fails on its own (a savepoint each).
-
-    Bulk actions do not take ETags: they apply to whatever version each alert is at.
-    """
-    from triage.errors import TriageError
-
-    outcomes: list[BulkOutcome] = []
-    for alert_id in dict.fromkeys(alert_ids):
-        savepoint = db.begin_nested()
-        try:
-            result = update_alert(
-                db=db,
-                actor=actor,
-                alert_id=alert_id,
-                change=change,
-                if_match=None,
-                require_match=False,
-            )
-        except TriageError as exc:
-            savepoint.rollback()
-            outcomes.append(BulkOutcome(alert_id=alert_id, ok=False, error=str(exc)))
-            continue
-        savepoint.commit()
-        outcomes.append(BulkOutcome(alert_id=alert_id, ok=True, result=result))
-    failed = sum(1 for outcome in outcomes if not outcome.ok)
-    logger.info("bulk update alerts=%s failed=%s actor=%s", len(outcomes), failed, actor.name)
-    return outcomes
-
-
 def record_event(
     *, db: Connection, alert_id: str, kind: str, actor: Actor, summary: str, details: dict[str, Any]
 ) -> None:

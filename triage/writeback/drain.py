@@ -60,7 +60,6 @@ class DrainResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
-    superseded: int = 0
     unsupported: bool = False
     errors: dict[str, int] = field(default_factory=dict)
 
