@@ -8,9 +8,27 @@ import subprocess
 import sys
 import time
 
+import httpx
+
 from triage.settings import get_settings
 
 logger = logging.getLogger(__name__)
+
+
+def _wait_until_answering(
+    url: str, children: list[subprocess.Popen[bytes]], timeout: float = 90
+) -> None:
+    """Wait until `url` answers any HTTP status, or a child exits, or the timeout passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children):
+            return
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.3)
+    logger.warning("not answering after %ss url=%s", timeout, url)
 
 
 def serve_all(*, api: bool = True, dashboards: bool = True) -> int:
@@ -35,7 +53,6 @@ def serve_all(*, api: bool = True, dashboards: bool = True) -> int:
                 ]
             )
         )
-        print(f"API:        http://{settings.api_host}:{settings.api_port}/docs", flush=True)
         # The write-back worker drains the outbox to Security Hub every 30 s.
         children.append(
             subprocess.Popen(
@@ -44,10 +61,21 @@ def serve_all(*, api: bool = True, dashboards: bool = True) -> int:
             )
         )
     if dashboards:
-        children.append(subprocess.Popen([sys.executable, "-m", "dashboards.serve"]))
-        print(
-            f"Dashboards: http://{settings.api_host}:{settings.dashboard_port}/triage", flush=True
+        # The dashboards bind the interface the API binds (loopback by default), never all.
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "dashboards.serve", "--address", settings.api_host]
+            )
         )
+    # Print the addresses only once they answer, so a click on them never meets a refusal.
+    if api:
+        api_url = f"http://{settings.api_host}:{settings.api_port}"
+        _wait_until_answering(f"{api_url}/openapi.json", children)
+        print(f"API:          {api_url}/docs", flush=True)
+    if dashboards:
+        queue_url = f"http://{settings.api_host}:{settings.dashboard_port}/triage"
+        _wait_until_answering(queue_url, children)
+        print(f"Triage queue: {queue_url}", flush=True)
 
     stopping = False
 
