@@ -122,6 +122,20 @@ class TriageApiClient:
             raise ApiResponseError(f"expected an alert group with members, found {sorted(body)}")
         return body
 
+    def get_alert(self, alert_id: str) -> dict[str, Any]:
+        """Return one alert with its findings, resources, resource context and impact."""
+        body = self._get_json(f"/alerts/{quote(alert_id, safe='')}", {})
+        if "alert_id" not in body:
+            raise ApiResponseError(f"expected one alert with an alert_id, found {sorted(body)}")
+        return body
+
+    def get_alert_timeline(self, alert_id: str, limit: int = 20) -> dict[str, Any]:
+        """Return the first page of an alert's timeline, newest first: `{items, next_cursor}`."""
+        body = self._get_json(f"/alerts/{quote(alert_id, safe='')}/timeline", {"limit": limit})
+        if not isinstance(body.get("items"), list):
+            raise ApiResponseError(f"expected the timeline as {{items}}, found {sorted(body)}")
+        return body
+
     def get_alert_summary(self, params: Mapping[str, QueryValue]) -> dict[str, Any]:
         """Return counts by severity and status and the accounts, regions and products seen."""
         body = self._get_json("/alerts/summary", params)

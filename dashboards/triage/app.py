@@ -11,7 +11,9 @@ from panel.viewable import Viewer
 
 from dashboards.common.api_client import TriageApiClient
 from dashboards.common.data_store import AlertDataStore
+from dashboards.common.detail_store import AlertDetailStore
 from dashboards.common.live import LiveUpdates
+from dashboards.triage.detail import ROW_CURSOR_STYLESHEET, AlertDetailView
 from dashboards.triage.login import LoginView
 from dashboards.triage.views import AlertFiltersView, AlertQueueView, SeverityCardsView
 
@@ -30,16 +32,24 @@ class TriageApp(Viewer):
     """The alert queue page, assembled from the views over one data store."""
 
     store = param.ClassSelector(class_=AlertDataStore, doc="Data store shared by every view.")
+    detail_store = param.ClassSelector(
+        class_=AlertDetailStore, doc="Store of the alert picked in the list (same API client)."
+    )
     signed_in = param.Boolean(default=True, doc="Whether the queue is shown (else the sign-in).")
 
     def __init__(self, **params: Any) -> None:
         params.setdefault("store", AlertDataStore())
         super().__init__(**params)
+        if self.detail_store is None:
+            # The same client, so the detail is read with the signed-in user's token.
+            self.detail_store = AlertDetailStore(client=self.store.client)
         self.cards = SeverityCardsView(store=self.store)
         self.filters = AlertFiltersView(store=self.store)
         self.queue = AlertQueueView(store=self.store)
+        self.queue.table.stylesheets = [*self.queue.table.stylesheets, ROW_CURSOR_STYLESHEET]
+        self.detail = AlertDetailView(store=self.detail_store)
         self.refresh = pn.widgets.Button(label="↻ Refresh", color="primary", align="end")
-        self.refresh.on_click(lambda _event: self.store.refresh())
+        self.refresh.on_click(lambda _event: self._refresh())
         self.grouped = pn.widgets.Toggle.from_param(
             self.store.param.grouped, name="Group related alerts", align="end", width=170
         )
@@ -65,6 +75,11 @@ class TriageApp(Viewer):
         if doc is not None and doc.session_context is not None:
             doc.on_session_destroyed(lambda _context: self.live and self.live.stop())
 
+    def _refresh(self) -> None:
+        """Reload the list and the alert shown in the detail panel."""
+        self.store.refresh()
+        self.detail_store.refresh()
+
     def header(self) -> pn.viewable.Viewable:
         """Return the page header with the title and the API being read."""
         api = self.store.client.base_url
@@ -81,7 +96,12 @@ class TriageApp(Viewer):
         queue = pn.Column(
             pn.Column(self.cards, margin=(10, 10)),
             pn.Row(self.filters, self.grouped, self.refresh, margin=(0, 10)),
-            pn.Column(self.queue, margin=(0, 10)),
+            pn.Row(
+                pn.Column(self.queue, sizing_mode="stretch_width"),
+                self.detail,
+                margin=(0, 10),
+                sizing_mode="stretch_width",
+            ),
             sizing_mode="stretch_width",
             visible=self.param.signed_in,
         )

@@ -115,11 +115,37 @@ def _sign_in(page: Any, password: str = PASSWORD, username: str = ANALYST) -> No
     page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=TIMEOUT_MS)
     page.locator(".login-username input").fill(username)
     page.locator(".login-password input").fill(password)
+    # Leaving the field sends its value; a click straight after typing can beat the keystrokes.
+    page.locator(".login-password input").press("Tab")
+    page.wait_for_timeout(300)
     page.locator(".login-submit button").click()
 
 
 @pytest.fixture(scope="module")
-def api_url(database_url: str, marts_alerts: list[dict[str, Any]], analyst: str) -> Iterator[str]:
+def context_alert(
+    engine: Any, marts_alerts: list[dict[str, Any]], analyst: str
+) -> Iterator[dict[str, Any]]:
+    """The first alert, given resource context, a Config change and a CloudTrail event.
+
+    After `analyst`, which creates the findings mart this widens.
+    """
+    from tests.dashboards.context_marts import create_context_marts, drop_context_marts
+
+    alert = marts_alerts[0]
+    with engine.begin() as db:
+        create_context_marts(db, alert)
+    yield alert
+    with engine.begin() as db:
+        drop_context_marts(db)
+
+
+@pytest.fixture(scope="module")
+def api_url(
+    database_url: str,
+    marts_alerts: list[dict[str, Any]],
+    analyst: str,
+    context_alert: dict[str, Any],
+) -> Iterator[str]:
     """The real API (`uvicorn api.main:app`) on a free port over the session database."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
@@ -254,6 +280,37 @@ def test_queue_updates_live_when_an_alert_changes_elsewhere(
     expect(row).to_have_text(f"investigating · {ANALYST}", timeout=TIMEOUT_MS)
     assert row.inner_text() == f"investigating · {ANALYST}"
     page.screenshot(path=str(ARTIFACTS / "queue-live.png"), full_page=True)
+
+
+def test_clicking_a_row_opens_its_detail(
+    page: Any, dashboard_url: str, context_alert: dict[str, Any]
+) -> None:
+    from tests.dashboards.context_marts import CHANGE_ACTOR, CLASSIFICATION, OWNER
+
+    page.goto(dashboard_url)
+    _sign_in(page)
+    row = page.locator(f'tr.alert-row[data-alert-id="{context_alert["alert_id"]}"]')
+    row.wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(".detail").count() == 0
+
+    row.click()
+    detail = page.locator(f'.detail[data-alert-id="{context_alert["alert_id"]}"]')
+    detail.wait_for(timeout=TIMEOUT_MS)
+
+    assert detail.locator(".detail-title").inner_text() == context_alert["title"]
+    assert detail.locator(".detail-owner").inner_text() == OWNER
+    assert CLASSIFICATION in detail.inner_text()
+    assert detail.locator(".detail-actor").inner_text() == CHANGE_ACTOR
+    assert "PublicAccessBlock.BlockPublicAcls: true → false" in detail.inner_text()
+    items = detail.locator(".timeline-item")
+    assert items.count() >= 2
+    timeline = " ".join(items.all_inner_texts())
+    assert "config_change" in timeline and "cloudtrail_event" in timeline
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "queue-detail.png"), full_page=True)
+
+    page.locator(".detail-close button").click()
+    detail.wait_for(state="detached", timeout=TIMEOUT_MS)
 
 
 def test_queue_explains_an_unreachable_api(page: Any) -> None:
