@@ -54,7 +54,33 @@ alter table marts.fct_alert_findings
     add column if not exists standard text;
 """
 
-TABLES = ("dim_resources", "fct_alert_resources", "fct_resource_changes", "fct_resource_activity")
+GROUPS_DDL = """
+create table if not exists marts.fct_alert_groups (
+    alert_group_id text primary key, parent_alert_id text, title text, severity_label text,
+    severity_score integer, workflow_status text, aws_account_ids text[], regions text[],
+    count_members integer, count_accounts integer, first_seen_at timestamptz,
+    last_seen_at timestamptz, first_grouped_at timestamptz, updated_at timestamptz,
+    correlation_run_id bigint
+);
+create table if not exists marts.fct_alert_group_members (
+    alert_group_id text, alert_id text, linked_alert_id text, is_parent boolean,
+    score double precision, score_parts jsonb, blocks text[], reasons text[], title text,
+    severity_label text, severity_score integer, aws_account_id text, region text,
+    resource_type text, resource_id text, workflow_status text, first_seen_at timestamptz,
+    last_seen_at timestamptz
+);
+"""
+
+GROUP_ID = "group-browser-1"
+
+TABLES = (
+    "dim_resources",
+    "fct_alert_resources",
+    "fct_resource_changes",
+    "fct_resource_activity",
+    "fct_alert_groups",
+    "fct_alert_group_members",
+)
 
 OWNER = "dana.owner"
 CLASSIFICATION = "confidential"
@@ -155,6 +181,53 @@ def create_context_marts(connection: sa.Connection, alert: dict[str, Any]) -> No
             "alert_id": alert["alert_id"],
         },
     )
+
+
+def create_group(connection: sa.Connection, alert: dict[str, Any], other: dict[str, Any]) -> None:
+    """Group `alert` (a member) under `other` (the parent) for the grouped queue."""
+    connection.exec_driver_sql(GROUPS_DDL)
+    seen = [datetime.fromisoformat(a["last_seen_at"]) for a in (alert, other)]
+    _insert(
+        connection,
+        "fct_alert_groups",
+        {
+            "alert_group_id": GROUP_ID,
+            "parent_alert_id": other["alert_id"],
+            "title": other["title"],
+            "severity_label": other["severity_label"],
+            "severity_score": other["severity_score"],
+            "workflow_status": other["workflow_status"],
+            "aws_account_ids": sorted({alert["aws_account_id"], other["aws_account_id"]}),
+            "regions": sorted({alert["region"], other["region"]}),
+            "count_members": 2,
+            "count_accounts": 1,
+            "first_seen_at": min(seen),
+            "last_seen_at": max(seen),
+        },
+    )
+    for member, is_parent in ((other, True), (alert, False)):
+        _insert(
+            connection,
+            "fct_alert_group_members",
+            {
+                "alert_group_id": GROUP_ID,
+                "alert_id": member["alert_id"],
+                "linked_alert_id": None if is_parent else other["alert_id"],
+                "is_parent": is_parent,
+                "score": None if is_parent else 0.9,
+                "score_parts": json.dumps({} if is_parent else {"resource": 0.9}),
+                "reasons": ["same resource type in one account"],
+                "title": member["title"],
+                "severity_label": member["severity_label"],
+                "severity_score": member["severity_score"],
+                "aws_account_id": member["aws_account_id"],
+                "region": member["region"],
+                "resource_type": member["resource_type"],
+                "resource_id": member["resource_id"],
+                "workflow_status": member["workflow_status"],
+                "last_seen_at": datetime.fromisoformat(member["last_seen_at"]),
+            },
+        )
 
 
 def drop_context_marts(connection: sa.Connection) -> None:
