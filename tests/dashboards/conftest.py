@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.dashboards.fake_detail import make_detail, make_timeline
+
 SEVERITY_ORDER = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
 SEVERITY_SCORES = {"CRITICAL": 90, "HIGH": 70, "MEDIUM": 40, "LOW": 1, "INFORMATIONAL": 0}
 ACCOUNTS = ["111111111111", "222222222222", "333333333333"]
@@ -51,73 +53,6 @@ def make_alerts(count: int = 30) -> list[dict[str, Any]]:
             }
         )
     return alerts
-
-
-def make_detail(alert: dict[str, Any]) -> dict[str, Any]:
-    """The `GET /alerts/{id}` answer for one alert: resource context, impact, last change."""
-    number = int(alert["alert_id"], 16)
-    return {
-        **alert,
-        "findings": [],
-        "resources": [],
-        "context": {
-            "resource_id": alert["resource_id"],
-            "resource_type": alert["resource_type"],
-            "owner": f"owner-{number:02d}",
-            "team": "payments",
-            "environment": "production",
-            "classification": "restricted",
-            "compliance_tags": {},
-            "tags": {},
-            "created_at": None,
-            "exposure_level": "public",
-            "exposure": {},
-            "unknown_facts": [],
-            "snapshot_taken_at": None,
-        },
-        "impact": {
-            "score": 87,
-            "parts": {"severity": 36, "data_sensitivity": 25, "exposure": 20, "environment": 6},
-        },
-        "last_change": {
-            "actor": f"deployer-{number:02d}",
-            "at": (BASE_TIME - timedelta(days=4)).isoformat(),
-            "source": "aws_config",
-            "change": {
-                "changed_attributes": [
-                    {"attribute": "PublicAccessBlock", "before": True, "after": "<off>"}
-                ]
-            },
-        },
-        "recent_changes": [],
-    }
-
-
-def make_timeline(alert: dict[str, Any]) -> dict[str, Any]:
-    """The first page of `GET /alerts/{id}/timeline` for one alert, newest first."""
-    return {
-        "items": [
-            {
-                "id": "triage:1",
-                "at": BASE_TIME.isoformat(),
-                "kind": "status_changed",
-                "source": "triage",
-                "actor": "analyst",
-                "summary": f"status NEW -> investigating for {alert['title']}",
-                "details": {},
-            },
-            {
-                "id": "config:1",
-                "at": (BASE_TIME - timedelta(days=4)).isoformat(),
-                "kind": "config_change",
-                "source": "aws_config",
-                "actor": "deployer",
-                "summary": "UPDATE bucket: PublicAccessBlock",
-                "details": {},
-            },
-        ],
-        "next_cursor": "more",
-    }
 
 
 def _matches(alert: dict[str, Any], query: dict[str, list[str]]) -> bool:

@@ -184,7 +184,7 @@ def create_context_marts(connection: sa.Connection, alert: dict[str, Any]) -> No
 
 
 def create_group(connection: sa.Connection, alert: dict[str, Any], other: dict[str, Any]) -> None:
-    """Group `alert` (a member) under `other` (the parent) for the grouped queue."""
+    """Group `other` under `alert` (the parent, the higher severity) for the grouped queue."""
     connection.exec_driver_sql(GROUPS_DDL)
     seen = [datetime.fromisoformat(a["last_seen_at"]) for a in (alert, other)]
     _insert(
@@ -192,11 +192,11 @@ def create_group(connection: sa.Connection, alert: dict[str, Any], other: dict[s
         "fct_alert_groups",
         {
             "alert_group_id": GROUP_ID,
-            "parent_alert_id": other["alert_id"],
-            "title": other["title"],
-            "severity_label": other["severity_label"],
-            "severity_score": other["severity_score"],
-            "workflow_status": other["workflow_status"],
+            "parent_alert_id": alert["alert_id"],
+            "title": alert["title"],
+            "severity_label": alert["severity_label"],
+            "severity_score": alert["severity_score"],
+            "workflow_status": alert["workflow_status"],
             "aws_account_ids": sorted({alert["aws_account_id"], other["aws_account_id"]}),
             "regions": sorted({alert["region"], other["region"]}),
             "count_members": 2,
@@ -205,14 +205,14 @@ def create_group(connection: sa.Connection, alert: dict[str, Any], other: dict[s
             "last_seen_at": max(seen),
         },
     )
-    for member, is_parent in ((other, True), (alert, False)):
+    for member, is_parent in ((alert, True), (other, False)):
         _insert(
             connection,
             "fct_alert_group_members",
             {
                 "alert_group_id": GROUP_ID,
                 "alert_id": member["alert_id"],
-                "linked_alert_id": None if is_parent else other["alert_id"],
+                "linked_alert_id": None if is_parent else alert["alert_id"],
                 "is_parent": is_parent,
                 "score": None if is_parent else 0.9,
                 "score_parts": json.dumps({} if is_parent else {"resource": 0.9}),

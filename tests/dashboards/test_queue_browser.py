@@ -136,10 +136,10 @@ def context_alert(
     )
 
     alert = marts_alerts[0]
-    parent = next(a for a in marts_alerts[1:] if a["aws_account_id"] == alert["aws_account_id"])
+    other = next(a for a in marts_alerts[1:] if a["aws_account_id"] == alert["aws_account_id"])
     with engine.begin() as db:
         create_context_marts(db, alert)
-        create_group(db, alert, parent)
+        create_group(db, alert, other)
     yield alert
     with engine.begin() as db:
         drop_context_marts(db)
