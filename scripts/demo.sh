@@ -15,10 +15,18 @@ STARTED_SERVICES=0
 cleanup() {
   trap - EXIT INT TERM
   echo "stopping the demo..."
+  local pids=()
   for pidfile in "$DEMO"/*.pid; do
     [ -f "$pidfile" ] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null || true
+    pids+=("$(cat "$pidfile")")
+    kill "${pids[-1]}" 2>/dev/null || true
     rm -f "$pidfile"
+  done
+  # The Dagster webserver ignores TERM while it starts up; give each child ten seconds,
+  # then stop it for good, so no server outlives the demo and holds its port.
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
   done
   if [ "$STARTED_SERVICES" = 1 ]; then scripts/services.sh stop; fi
 }

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import sys
 import time
 
 from triage.accounts.roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -58,10 +61,17 @@ def cmd_writeback_drain(args: argparse.Namespace) -> int:
 
     engine = get_migrated_engine()
     while True:
-        result = drain_outbox(engine=engine)
-        print(json.dumps(vars(result)), flush=True)
         if not args.every:
+            result = drain_outbox(engine=engine)
+            print(json.dumps(vars(result)), flush=True)
             return 0
+        # As a worker, one failed drain is logged and retried on the next round: the items
+        # stay queued, and the API and dashboards beside it keep serving.
+        try:
+            result = drain_outbox(engine=engine)
+            print(json.dumps(vars(result)), flush=True)
+        except Exception:
+            logger.exception("write-back drain failed; retrying in %ss", args.every)
         time.sleep(args.every)
 
 

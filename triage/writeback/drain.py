@@ -90,7 +90,14 @@ def _is_unsupported(exc: Exception) -> bool:
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         message = str(error.get("Message", "")).lower()
-        return error.get("Code") in _UNSUPPORTED_CODES or "not yet implemented" in message
+        if error.get("Code") in _UNSUPPORTED_CODES or "not yet implemented" in message:
+            return True
+        # An endpoint without the route at all (the local emulator's server mode) answers a
+        # bare HTTP 404 page, which botocore reports with the status as the code. AWS itself
+        # names every BatchUpdateFindings error (`...Exception`), so this is never AWS.
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        code = str(error.get("Code", ""))
+        return status == 404 and not code.endswith("Exception")
     return False
 
 
@@ -241,6 +248,9 @@ def drain_outbox(
         WritebackError: a call stayed throttled or was refused; the items remain queued.
     """
     settings = settings or get_settings()
+    if not settings.writeback_enabled:
+        # Switched off: nothing is sent and the queued items wait for it to be switched on.
+        return DrainResult()
     factory = client_factory or default_client_factory(settings)
     limiter = limiter or RateLimiter(settings.writeback_calls_per_second, sleep=sleep)
     result = DrainResult()

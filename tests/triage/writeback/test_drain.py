@@ -236,3 +236,46 @@ def test_an_endpoint_without_the_call_is_reported_once_and_keeps_the_items(
     assert len(calls) == 1
     assert sum("write-back unsupported" in r.getMessage() for r in caplog.records) == 1
     assert {state for state, _, _ in _states(outbox).values()} == {"pending"}
+
+
+def test_the_emulator_server_without_the_route_counts_as_unsupported(outbox: Engine) -> None:
+    """moto's server answers a bare HTTP 404 page for BatchUpdateFindings (not a ClientError
+    with a code): that too is an endpoint without the call, never a crash of the worker."""
+    from triage.demo.seed import start_moto_server, stop_moto_server
+
+    _queue(outbox, 2)
+    process, url = start_moto_server()
+    try:
+        settings = Settings().model_copy(update={"aws_endpoint_url": url})
+        client = boto3.client("securityhub", region_name="us-east-1", endpoint_url=url)
+        result = drain_outbox(engine=outbox, settings=settings, client_factory=lambda r: client)
+    finally:
+        stop_moto_server(process)
+
+    assert result.unsupported and result.sent == 0
+    assert {state for state, _, _ in _states(outbox).values()} == {"pending"}
+
+
+def test_a_named_not_found_error_is_not_mistaken_for_a_missing_call(outbox: Engine) -> None:
+    _queue(outbox, 1)
+    client, stubber = _client()
+    stubber.add_client_error(
+        "batch_update_findings", "ResourceNotFoundException", http_status_code=404
+    )
+
+    with stubber, pytest.raises(WritebackError, match="refused"):
+        _drain(outbox, client, FakeTime())
+
+    assert {state for state, _, _ in _states(outbox).values()} == {"pending"}
+
+
+def test_switched_off_write_back_sends_nothing_and_keeps_the_items(outbox: Engine) -> None:
+    _queue(outbox, 2)
+    client, stubber = _client()
+    settings = Settings().model_copy(update={"writeback_enabled": False})
+
+    with stubber:
+        result = drain_outbox(engine=outbox, settings=settings, client_factory=lambda r: client)
+
+    assert result.calls == 0 and not result.unsupported
+    assert {state for state, _, _ in _states(outbox).values()} == {"pending"}
