@@ -10,10 +10,9 @@
 -- One row per alert and blocking key. Each block is ranked by time, so the
 -- pair model can link neighbours and a representative instead of all n^2
 -- pairs, and cut into time-ordered chunks of at most `max_block_size`.
--- TODO: the "same CloudTrail actor" block needs resource activity (the
--- enrichment issue); until it lands, actors are read from the alert text
--- (the `entity` block), so changes made by one principal that no alert
--- names are not linked. Adding it is one more `union all` branch below.
+-- The `entity` block links alerts of one account that share an actor: one
+-- named in the text (IP, access key, principal ARN), or the CloudTrail actor
+-- of the last change to the resource before the alert (`actor:<name>`).
 
 with
 

@@ -65,9 +65,8 @@ cves as (
 ),
 
 -- Actor-like entities named in the text: IPv4 addresses, access key ids and
--- IAM principal ARNs. They stand in for the CloudTrail actor until resource
--- activity is available.
-entities as (
+-- IAM principal ARNs.
+text_entities as (
 
     select
 
@@ -84,6 +83,47 @@ entities as (
             'gi'
         ) as found (parts)
     group by 1
+
+),
+
+-- The CloudTrail (or Config) actor of the last change to the alert's
+-- resources before it was first seen, from the resource context. The
+-- benchmark's synthetic alerts have no context, so it reads none.
+change_actors as (
+
+    {% if alerts_relation %}
+    select
+        null::text as alert_id,
+        null::text as actor_entity
+    where false
+    {% else %}
+    select
+        alert_id,
+        'actor:' || lower(last_change_actor) as actor_entity
+    from {{ ref('fct_alert_assessments') }}
+    where last_change_actor is not null
+    {% endif %}
+
+),
+
+entities as (
+
+    select
+
+        alerts.alert_id,
+        array_remove(
+            array_cat(
+                coalesce(text_entities.entities, '{}'::text[]),
+                array[change_actors.actor_entity]
+            ),
+            null
+        ) as entities
+
+    from alerts
+    left join text_entities
+        on alerts.alert_id = text_entities.alert_id
+    left join change_actors
+        on alerts.alert_id = change_actors.alert_id
 
 ),
 
