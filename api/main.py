@@ -20,6 +20,7 @@ from api.grouping_rules.router import router as grouping_rules_router
 from api.health.router import router as health_router
 from api.investigations.router import router as investigations_router
 from api.live.router import router as live_router
+from api.log_redaction import install_token_redaction
 from api.middleware import RequestContextMiddleware
 from api.resource_context.router import router as timeline_router
 from api.settings import API_DESCRIPTION, API_TITLE, API_VERSION, Settings, get_settings
@@ -79,6 +80,7 @@ def create_app(*, engine: Engine | None = None, settings: Settings | None = None
             (with migrations applied) on the first request that needs it.
         settings: the settings to use; the process-wide ones by default.
     """
+    install_token_redaction()
     settings = settings or get_settings()
     app = FastAPI(
         title=API_TITLE,
