@@ -17,9 +17,7 @@ from api.alert_groups.schemas import (
 )
 from api.deps import CurrentUser, DbDep
 
-# TODO: merge and split are meant for the engineer role and the reads for viewers, but
-# CurrentUser is the anonymous principal until authentication and the permission table
-# land (the workflow API work); meanwhile anyone who reaches the API can merge and split.
+# The least role of each route is in api/auth/permissions.py.
 router = APIRouter(prefix="/alert-groups", tags=["alert-groups"])
 similar_router = APIRouter(prefix="/alerts", tags=["alert-groups"])
 

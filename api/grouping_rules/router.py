@@ -13,9 +13,7 @@ from api.grouping_rules.schemas import (
     GroupingRuleUpdate,
 )
 
-# TODO: rule writes are meant for the admin role and reads for viewers, but CurrentUser is
-# the anonymous principal until authentication and the permission table land (the workflow
-# API work); meanwhile anyone who reaches the API can change the grouping rules.
+# The least role of each route is in api/auth/permissions.py.
 router = APIRouter(prefix="/grouping-rules", tags=["grouping-rules"])
 _NOT_FOUND = {404: {"description": "No rule has this id."}}
 
