@@ -25,8 +25,8 @@ from tests.conftest import PASSWORDS, bearer_for  # noqa: F401 (re-exported for 
 from triage.accounts.users import User
 from triage.settings import Settings
 
-MARTS_DDL = """
-create schema if not exists marts;
+# The browser tests build the same table (tests/dashboards/conftest.py).
+FCT_ALERTS_TABLE_DDL = """
 create table marts.fct_alerts (
     alert_id text primary key,
     alert_key text not null,
@@ -64,6 +64,14 @@ create table marts.fct_alerts (
     last_change_actor text,
     last_change_at timestamptz
 );
+"""
+
+MARTS_DDL = (
+    """
+create schema if not exists marts;
+"""
+    + FCT_ALERTS_TABLE_DDL
+    + """
 create table marts.fct_alert_groups (
     alert_group_id text primary key,
     parent_alert_id text,
@@ -190,6 +198,7 @@ create table marts.fct_resource_activity (
     source text
 );
 """
+)
 
 # The API's keyset needs this index; dbt is asked to build the same one (see data contracts).
 MARTS_INDEX_DDL = (

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.api.conftest import FCT_ALERTS_TABLE_DDL
 from tests.dashboards.fake_detail import make_detail, make_timeline
 
 SEVERITY_ORDER = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
@@ -169,47 +170,10 @@ def fake_api() -> Iterator[tuple[str, FakeAlertsApi]]:
     clear_caches()
 
 
-FCT_ALERTS_DDL = """
-create schema if not exists marts;
-drop table if exists marts.fct_alerts;
-create table marts.fct_alerts (
-    alert_id text primary key,
-    alert_key text not null,
-    severity_label text not null,
-    severity_score integer not null,
-    workflow_status text,
-    record_state text,
-    compliance_status text,
-    product_name text,
-    company_name text,
-    aws_account_id text,
-    region text,
-    resource_type text,
-    resource_id text,
-    count_resources bigint,
-    title text,
-    description text,
-    types text[],
-    security_control_id text,
-    standards text[],
-    first_seen_at timestamptz,
-    last_seen_at timestamptz not null,
-    updated_at timestamptz,
-    count_findings bigint,
-    is_closed_by_source boolean,
-    closed_reason text,
-    owner text,
-    environment text,
-    classification text,
-    impact_score integer,
-    impact_severity_points integer,
-    impact_sensitivity_points integer,
-    impact_exposure_points integer,
-    impact_environment_points integer,
-    last_change_actor text,
-    last_change_at timestamptz
-);
-"""
+FCT_ALERTS_DDL = (
+    "create schema if not exists marts;\ndrop table if exists marts.fct_alerts;\n"
+    + FCT_ALERTS_TABLE_DDL
+)
 
 
 def _mart_row(alert: dict[str, Any], number: int) -> dict[str, Any]:
