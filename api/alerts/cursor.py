@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from api.cursor_codec import decode_payload, encode_payload
 from api.errors import InvalidCursorError
 
 _CURSOR_HELP = (
@@ -27,13 +25,9 @@ class AlertCursor:
 
 def encode_cursor(cursor: AlertCursor) -> str:
     """Encode a cursor as URL-safe base64 JSON without padding."""
-    payload = {
-        "s": cursor.severity_score,
-        "t": cursor.last_seen_at.isoformat(),
-        "i": cursor.alert_id,
-    }
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_payload(
+        {"s": cursor.severity_score, "t": cursor.last_seen_at.isoformat(), "i": cursor.alert_id}
+    )
 
 
 def decode_cursor(token: str) -> AlertCursor:
@@ -43,9 +37,8 @@ def decode_cursor(token: str) -> AlertCursor:
         InvalidCursorError: the token is not one this API produced.
     """
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        payload = json.loads(raw)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        payload = decode_payload(token)
+    except ValueError as exc:
         raise InvalidCursorError(
             f"malformed cursor: not a cursor this API issued; {_CURSOR_HELP}"
         ) from exc

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from api.cursor_codec import decode_payload, encode_payload
 from api.errors import InvalidCursorError
 
 _HELP = "pass the `next_cursor` of a previous timeline page unchanged, or omit `cursor`"
@@ -23,8 +21,7 @@ class TimelineCursor:
 
 def encode_timeline_cursor(at: datetime, item_id: str) -> str:
     """Encode a position as URL-safe base64 JSON without padding."""
-    raw = json.dumps({"a": at.isoformat(), "i": item_id}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_payload({"a": at.isoformat(), "i": item_id})
 
 
 def decode_timeline_cursor(token: str) -> TimelineCursor:
@@ -34,10 +31,10 @@ def decode_timeline_cursor(token: str) -> TimelineCursor:
         InvalidCursorError: the token is not one this API produced.
     """
     try:
-        payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        payload = decode_payload(token)
         at = datetime.fromisoformat(payload["a"])
         item_id = payload["i"]
-    except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise InvalidCursorError(f"malformed timeline cursor; {_HELP}") from exc
     if not isinstance(item_id, str) or at.tzinfo is None:
         raise InvalidCursorError(f"malformed timeline cursor; {_HELP}")
