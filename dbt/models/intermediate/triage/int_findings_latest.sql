@@ -44,15 +44,8 @@ version_summaries as (
         finding_key,
 
         count(*) as count_versions,
-        min(
-            least(
-                coalesce(first_observed_at, created_at, updated_at),
-                loaded_at
-            )
-        ) as first_seen_at,
-        max(
-            least(coalesce(last_observed_at, updated_at), loaded_at)
-        ) as last_seen_at
+        min({{ capped_first_seen() }}) as first_seen_at,
+        max({{ capped_last_seen() }}) as last_seen_at
 
     from keyed
     group by 1
