@@ -8,10 +8,13 @@ from typing import Any
 from api.alerts.schemas import AlertFilters
 from triage.errors import ValidationError
 from triage.findings.model import SeverityLabel
+from triage.workflow.states import AlertStatus
 
 # Highest first, the order the dashboard shows its severity cards in.
 SEVERITY_ORDER: tuple[SeverityLabel, ...] = tuple(reversed(SeverityLabel))
 NO_STATUS = "NONE"
+# The `assignee` value that selects alerts nobody is assigned to.
+UNASSIGNED = "none"
 
 # Facets of the summary: each list of choices ignores its own filter.
 ACCOUNT, REGION, PRODUCT = "account", "region", "product"
@@ -45,6 +48,24 @@ def parse_severities(values: Sequence[str] | None) -> tuple[SeverityLabel, ...]:
     return tuple(dict.fromkeys(labels))
 
 
+def parse_triage_statuses(values: Sequence[str] | None) -> tuple[AlertStatus, ...]:
+    """Parse triage statuses case-insensitively.
+
+    Raises:
+        ValidationError: a value is not one of the workflow statuses.
+    """
+    statuses: list[AlertStatus] = []
+    for value in _clean(values):
+        try:
+            statuses.append(AlertStatus(value.lower()))
+        except ValueError:
+            allowed = ", ".join(status.value for status in AlertStatus)
+            raise ValidationError(
+                f"unknown triage_status {value!r}; allowed (any case): {allowed}"
+            ) from None
+    return tuple(dict.fromkeys(statuses))
+
+
 def build_filters(
     *,
     severity: Sequence[str] | None = None,
@@ -58,8 +79,21 @@ def build_filters(
     owner: Sequence[str] | None = None,
     environment: Sequence[str] | None = None,
     classification: Sequence[str] | None = None,
+    triage_status: Sequence[str] | None = None,
+    assignee: Sequence[str] | None = None,
+    current_username: str | None = None,
 ) -> AlertFilters:
-    """Validate raw query values into `AlertFilters`."""
+    """Validate raw query values into `AlertFilters`.
+
+    `assignee` takes usernames, `me` (replaced by `current_username`) and `none` for alerts
+    nobody is assigned to.
+    """
+    assignees = tuple(
+        dict.fromkeys(
+            current_username if value == "me" and current_username else value
+            for value in _clean(assignee)
+        )
+    )
     return AlertFilters(
         severities=parse_severities(severity),
         statuses=tuple(dict.fromkeys(value.upper() for value in _clean(status))),
@@ -72,6 +106,8 @@ def build_filters(
         owners=_clean(owner),
         environments=tuple(value.lower() for value in _clean(environment)),
         classifications=tuple(value.lower() for value in _clean(classification)),
+        triage_statuses=parse_triage_statuses(triage_status),
+        assignees=assignees,
     )
 
 
@@ -112,12 +148,57 @@ def where_clause(
         if values and facet not in exclude:
             clauses.append(f"{column} = any(:f_{facet})")
             params[f"f_{facet}"] = list(values)
+    if filters.triage_statuses:
+        clauses.append(_triage_status_clause(filters.triage_statuses, params))
+    if filters.assignees:
+        clauses.append(_assignee_clause(filters.assignees, params))
     if filters.q:
-        clauses.append(r"title ilike :f_q escape '\'")
+        clauses.append(
+            r"(title ilike :f_q escape '\' or resource_id ilike :f_q escape '\' "
+            "or alert_id = :f_q_exact)"
+        )
         params["f_q"] = f"%{escape_like(filters.q)}%"
+        params["f_q_exact"] = filters.q
     if filters.closed is not None:
         clauses.append("coalesce(is_closed_by_source, false) = :f_closed")
         params["f_closed"] = filters.closed
     if not clauses:
         return "", params
     return "where " + " and ".join(clauses), params
+
+
+# The human state lives in app.alert_states, one row per alert that anyone has touched; an
+# alert without a row is `new` and unassigned. Both clauses are (anti-)semi-joins on the
+# state table's primary key, so the marts' keyset plan keeps its index.
+def _triage_status_clause(statuses: tuple[AlertStatus, ...], params: dict[str, Any]) -> str:
+    params["f_triage"] = [status.value for status in statuses]
+    if AlertStatus.NEW in statuses:
+        # No row counts as new: keep every alert except those whose row says otherwise.
+        return (
+            "not exists (select 1 from app.alert_states as f_state "
+            "where f_state.alert_id = fct_alerts.alert_id "
+            "and f_state.status <> all(:f_triage))"
+        )
+    return (
+        "exists (select 1 from app.alert_states as f_state "
+        "where f_state.alert_id = fct_alerts.alert_id and f_state.status = any(:f_triage))"
+    )
+
+
+def _assignee_clause(assignees: tuple[str, ...], params: dict[str, Any]) -> str:
+    parts: list[str] = []
+    usernames = [name for name in assignees if name != UNASSIGNED]
+    if usernames:
+        params["f_assignees"] = usernames
+        parts.append(
+            "exists (select 1 from app.alert_states as f_state join app.users as f_user "
+            "on f_user.user_id = f_state.assignee_id "
+            "where f_state.alert_id = fct_alerts.alert_id "
+            "and f_user.username = any(:f_assignees))"
+        )
+    if UNASSIGNED in assignees:
+        parts.append(
+            "not exists (select 1 from app.alert_states as f_state "
+            "where f_state.alert_id = fct_alerts.alert_id and f_state.assignee_id is not null)"
+        )
+    return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"

@@ -18,6 +18,7 @@ router = APIRouter(prefix="/alerts", tags=["alerts"])
 
 
 def alert_filters(
+    user: CurrentUser,
     severity: Annotated[
         list[str] | None,
         Query(description="Severity label, any case; repeat for several (OR)."),
@@ -36,7 +37,7 @@ def alert_filters(
         Query(description="Primary resource type, e.g. `AwsS3Bucket`; repeatable."),
     ] = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Text in the title, any case.")
+        str | None, Query(max_length=200, description="Text in the title or the resource id (any case), or an alert id.")
     ] = None,
     closed: Annotated[
         bool | None, Query(description="Only alerts the source closed (true) or not (false).")
@@ -50,6 +51,21 @@ def alert_filters(
     classification: Annotated[
         list[str] | None,
         Query(description="Data classification, any case (restricted...); repeatable."),
+    ] = None,
+    triage_status: Annotated[
+        list[str] | None,
+        Query(
+            description="Triage status (new, acknowledged, investigating, resolved, "
+            "suppressed, false_positive), any case; repeatable."
+        ),
+    ] = None,
+    assignee: Annotated[
+        list[str] | None,
+        Query(
+            max_length=200,
+            description="Assignee username; `me` for the caller, `none` for unassigned; "
+            "repeatable.",
+        ),
     ] = None,
 ) -> AlertFilters:
     """Collect the filters the list and summary endpoints share."""
@@ -65,6 +81,9 @@ def alert_filters(
         owner=owner,
         environment=environment,
         classification=classification,
+        triage_status=triage_status,
+        assignee=assignee,
+        current_username=user.username,
     )
 
 

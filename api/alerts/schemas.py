@@ -14,6 +14,7 @@ from api.resource_context.schemas import (
     ResourceContextRead,
 )
 from triage.findings.model import SeverityLabel
+from triage.workflow.states import AlertStatus
 
 
 class AlertFilters(BaseModel):
@@ -32,6 +33,10 @@ class AlertFilters(BaseModel):
     owners: tuple[str, ...] = ()
     environments: tuple[str, ...] = ()
     classifications: tuple[str, ...] = ()
+    triage_statuses: tuple[AlertStatus, ...] = ()
+    assignees: tuple[str, ...] = Field(
+        default=(), description="Usernames; `none` selects unassigned alerts."
+    )
 
 
 class AlertRead(BaseModel):

@@ -41,8 +41,6 @@ ALERT_COLUMNS = (
     "is_closed_by_source, closed_reason, "
     # The human state lives in app (never in a dbt table); scalar look-ups by primary key
     # keep the marts' keyset query plan unchanged.
-    # TODO: the list shows triage_status and assignee but cannot filter by them yet; users
-    # filter by Security Hub's workflow status meanwhile.
     "coalesce((select state.status from app.alert_states as state "
     "where state.alert_id = fct_alerts.alert_id), 'new') as triage_status, "
     "(select assignee.username from app.alert_states as state join app.users as assignee "

@@ -18,6 +18,15 @@ logger = logging.getLogger(__name__)
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL")
 # ASFF Workflow.Status values; the API may report others, which are added from its summary.
 WORKFLOW_STATUSES = ("NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED")
+# Our own triage statuses (the API's `triage_status`), in the order work moves through them.
+TRIAGE_STATUSES = (
+    "new",
+    "acknowledged",
+    "investigating",
+    "resolved",
+    "suppressed",
+    "false_positive",
+)
 PAGE_SIZES = (10, 25, 50, 100)
 CACHE_TTL_SECONDS = 30
 
@@ -64,6 +73,10 @@ class AlertFilters(param.Parameterized):
     account = param.String(default="", doc="AWS account id to show; empty shows all accounts.")
     status = param.String(default="", doc="Workflow status to show; empty shows every status.")
     search = param.String(default="", doc="Free text matched by the API against title and ids.")
+    triage_status = param.String(default="", doc="Triage status to show; empty shows every one.")
+    assignee = param.String(
+        default="", doc="`me`, `none` (unassigned) or a username; empty shows everyone's."
+    )
 
     def to_query(self, *, include_severity: bool = True) -> Query:
         """Return the filters as sorted query pairs, in the API's parameter names."""
@@ -74,13 +87,23 @@ class AlertFilters(param.Parameterized):
             pairs.append(("account", self.account))
         if self.status:
             pairs.append(("status", self.status))
+        if self.triage_status:
+            pairs.append(("triage_status", self.triage_status))
+        if self.assignee:
+            pairs.append(("assignee", self.assignee))
         if self.search.strip():
             pairs.append(("q", self.search.strip()))
         return tuple(pairs)
 
     def reset(self) -> None:
-        """Clear every filter at once (one reload, not four)."""
-        self.param.update(severities=[], account="", status="", search="")
+        """Clear every filter at once (one reload, not one per filter)."""
+        self.param.update(
+            severities=[], account="", status="", search="", triage_status="", assignee=""
+        )
+
+
+# Every filter parameter; a change to any of them reloads the first page.
+FILTER_NAMES = ("severities", "account", "status", "search", "triage_status", "assignee")
 
 
 class AlertDataStore(param.Parameterized):
@@ -108,9 +131,7 @@ class AlertDataStore(param.Parameterized):
         super().__init__(**params)
         self._lock = threading.Lock()
         self._generation = 0
-        self.filters.param.watch(
-            self._on_filters_changed, ["severities", "account", "status", "search"]
-        )
+        self.filters.param.watch(self._on_filters_changed, list(FILTER_NAMES))
         self.param.watch(self._on_filters_changed, ["page_size", "grouped"])
 
     @property

@@ -8,11 +8,18 @@ import panel as pn
 import param
 from panel.viewable import Viewer
 
-from dashboards.common.data_store import SEVERITIES, WORKFLOW_STATUSES, AlertDataStore
+from dashboards.common.data_store import (
+    SEVERITIES,
+    TRIAGE_STATUSES,
+    WORKFLOW_STATUSES,
+    AlertDataStore,
+)
 from dashboards.triage import groups, markup
 
 ALL_ACCOUNTS = "All accounts"
 ALL_STATUSES = "All statuses"
+TRIAGE_OPTIONS = {"Any": "", **{s.replace("_", " ").capitalize(): s for s in TRIAGE_STATUSES}}
+ASSIGNEE_OPTIONS = {"Anyone": "", "Me": "me", "Unassigned": "none"}
 
 
 class SeverityCardsView(Viewer):
@@ -52,7 +59,7 @@ def _status_options(facets: dict[str, Any], current: str) -> dict[str, str]:
 
 
 class AlertFiltersView(Viewer):
-    """Widgets that edit the store's filters: severity, account, status and free text."""
+    """Widgets that edit the store's filters: severity, account, statuses, assignee, text."""
 
     store = param.ClassSelector(class_=AlertDataStore, doc="Data store whose filters are edited.")
 
@@ -64,43 +71,68 @@ class AlertFiltersView(Viewer):
             label="Severity",
             options=list(SEVERITIES),
             placeholder="All severities",
-            width=300,
+            width=260,
         )
         self.account = pn.widgets.Select(
             label="Account",
             options=pn.bind(_account_options, self.store.param.facets, filters.param.account),
             value=filters.account,
-            width=180,
+            width=160,
         )
         self.status = pn.widgets.Select(
-            label="Status",
+            label="Security Hub status",
             options=pn.bind(_status_options, self.store.param.facets, filters.param.status),
             value=filters.status,
             width=150,
         )
+        self.triage_status = pn.widgets.Select(
+            label="Triage status",
+            options=TRIAGE_OPTIONS,
+            value=filters.triage_status,
+            width=130,
+        )
+        self.assignee = pn.widgets.Select(
+            label="Assigned to",
+            options=ASSIGNEE_OPTIONS,
+            value=filters.assignee if filters.assignee in ASSIGNEE_OPTIONS.values() else "",
+            width=110,
+        )
         self.search = pn.widgets.TextInput(
             label="Search",
-            placeholder="Title, resource or alert id; Enter to apply",
+            placeholder="Title, resource or alert id; Enter",
             value=filters.search,
-            width=300,
+            width=220,
         )
         self.clear = pn.widgets.Button(label="Clear filters", color="light", align="end")
         self.account.link(filters, value="account")
-        self.status.link(filters, value="status")
-        self.search.link(filters, value="search")
-        filters.param.watch(self._sync_widgets, ["account", "status", "search"])
+        for name in ("status", "triage_status", "assignee", "search"):
+            getattr(self, name).link(filters, value=name)
+        filters.param.watch(
+            self._sync_widgets, ["account", "status", "triage_status", "assignee", "search"]
+        )
         self.clear.on_click(lambda _event: filters.reset())
 
-    def _sync_widgets(self, event: param.parameterized.Event) -> None:
-        """Show filter changes made elsewhere (such as Clear filters) in the widgets."""
-        widget = getattr(self, event.name)
-        if widget.value != event.new:
-            widget.value = event.new
+    def _sync_widgets(self, *events: param.parameterized.Event) -> None:
+        """Show filter changes made elsewhere (such as Clear filters) in the widgets.
+
+        Param batches the changes of one `param.update` into one call with several events.
+        """
+        for event in events:
+            widget = getattr(self, event.name)
+            if widget.value != event.new:
+                widget.value = event.new
 
     def __panel__(self) -> pn.viewable.Viewable:
         """Return the filter bar."""
         return pn.Row(
-            self.severity, self.account, self.status, self.search, self.clear, margin=(0, 0)
+            self.severity,
+            self.account,
+            self.status,
+            self.triage_status,
+            self.assignee,
+            self.search,
+            self.clear,
+            margin=(0, 0),
         )
 
 

@@ -76,6 +76,12 @@ def test_limit_out_of_range_is_rejected(client: TestClient, marts: MartsData, li
 
 
 Alert = dict[str, Any]
+
+
+def _text_matches(alert: Alert, text: str) -> bool:
+    return text in alert["title"].lower() or text in alert["resource_id"].lower()
+
+
 FILTER_CASES: list[tuple[dict[str, Any], Callable[[Alert], bool]]] = [
     ({"severity": "HIGH"}, lambda a: a["severity_label"] == "HIGH"),
     ({"severity": "hIgH"}, lambda a: a["severity_label"] == "HIGH"),
@@ -92,10 +98,12 @@ FILTER_CASES: list[tuple[dict[str, Any], Callable[[Alert], bool]]] = [
     ({"region": ["eu-west-1", "us-east-1"]}, lambda a: a["region"] in {"eu-west-1", "us-east-1"}),
     ({"product": "GuardDuty"}, lambda a: a["product_name"] == "GuardDuty"),
     ({"resource_type": "AwsIamUser"}, lambda a: a["resource_type"] == "AwsIamUser"),
-    ({"q": "S3 BUCKET"}, lambda a: "s3 bucket" in a["title"].lower()),
+    ({"q": "S3 BUCKET"}, lambda a: _text_matches(a, "s3 bucket")),
     # Wildcards in the text match literally: `%` and `_` are escaped.
-    ({"q": "100%"}, lambda a: "100%" in a["title"]),
-    ({"q": "_user"}, lambda a: "_user" in a["title"].lower()),
+    ({"q": "100%"}, lambda a: _text_matches(a, "100%")),
+    ({"q": "_user"}, lambda a: _text_matches(a, "_user")),
+    # The text also finds resource ids.
+    ({"q": "BUCKET-7"}, lambda a: _text_matches(a, "bucket-7")),
     ({"closed": "true"}, lambda a: a["is_closed_by_source"] is True),
     ({"closed": "false"}, lambda a: a["is_closed_by_source"] is False),
     (
@@ -165,3 +173,11 @@ def test_malformed_cursor_is_400(client: TestClient, marts: MartsData, cursor: s
 
     assert response.status_code == 400
     assert "cursor" in response.json()["detail"]
+
+
+def test_text_search_finds_an_alert_by_its_id(client: TestClient, marts: MartsData) -> None:
+    alert_id = marts.alerts[0]["alert_id"]
+
+    body = client.get(URL, params={"q": alert_id}).json()
+
+    assert [item["alert_id"] for item in body["items"]] == [alert_id]

@@ -204,3 +204,54 @@ def test_changes_are_audited_queued_for_write_back_and_on_the_timeline(
         f"/api/v1/alerts/{alert_id}/timeline", params={"limit": 3, "cursor": page["next_cursor"]}
     ).json()
     assert page["items"] + rest["items"] == timeline
+
+
+def test_list_filters_on_triage_status_and_assignee(
+    anon_client: TestClient, marts: MartsData, clean_app: Engine
+) -> None:
+    client_as(anon_client, "engineer")
+    acknowledged, resolved, assigned = (marts.alerts[i]["alert_id"] for i in (3, 4, 5))
+    for alert_id, body in (
+        (acknowledged, {"status": "acknowledged"}),
+        (resolved, {"status": "resolved", "assignee": "test-admin"}),
+        (assigned, {"assignee": "test-engineer"}),
+    ):
+        answer = _patch(anon_client, alert_id, body, _etag(anon_client, alert_id))
+        assert answer.status_code == 200, answer.text
+
+    def listed(**params) -> set[str]:
+        answer = anon_client.get("/api/v1/alerts", params={"limit": 500, **params})
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["total"] == len(body["items"])
+        return {item["alert_id"] for item in body["items"]}
+
+    everything = listed()
+    assert len(everything) == len(marts.alerts)
+    assert listed(triage_status="ACKNOWLEDGED") == {acknowledged}
+    assert listed(triage_status=["acknowledged", "resolved"]) == {acknowledged, resolved}
+    # An alert nobody touched is new, and so is one that was only assigned.
+    assert listed(triage_status="new") == everything - {acknowledged, resolved}
+    assert listed(triage_status=["new", "resolved"]) == everything - {acknowledged}
+
+    assert listed(assignee="me") == {assigned}
+    assert listed(assignee="test-admin") == {resolved}
+    assert listed(assignee=["me", "test-admin"]) == {assigned, resolved}
+    assert listed(assignee="none") == everything - {assigned, resolved}
+    assert listed(assignee=["none", "me"]) == everything - {resolved}
+    assert listed(assignee="me", triage_status="resolved") == set()
+
+    grouped = anon_client.get(
+        "/api/v1/alerts", params={"view": "grouped", "triage_status": "acknowledged"}
+    )
+    assert grouped.status_code == 200, grouped.text
+    items = grouped.json()["items"]
+    assert [(item["kind"], item["alert"]["alert_id"]) for item in items] == [
+        ("alert", acknowledged)
+    ]
+    summary = anon_client.get("/api/v1/alerts/summary", params={"assignee": "none"}).json()
+    assert summary["total"] == len(everything) - 2
+
+    wrong = anon_client.get("/api/v1/alerts", params={"triage_status": "closed"})
+    assert wrong.status_code == 422
+    assert "unknown triage_status 'closed'" in wrong.json()["detail"]

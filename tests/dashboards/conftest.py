@@ -24,6 +24,9 @@ STATUSES = ["NEW", "NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"]
 BASE_TIME = datetime(2024, 4, 3, 8, 0, tzinfo=UTC)
 
 
+TRIAGE = ("new", "investigating", "resolved", "new", "acknowledged")
+
+
 def make_alerts(count: int = 30) -> list[dict[str, Any]]:
     """Build `count` alerts spread over severities, accounts, regions and statuses."""
     severity_cycle = ["CRITICAL", "HIGH", "HIGH", "MEDIUM", "MEDIUM", "MEDIUM", "LOW", "LOW"]
@@ -51,6 +54,8 @@ def make_alerts(count: int = 30) -> list[dict[str, Any]]:
                 "last_seen_at": (BASE_TIME - timedelta(hours=index)).isoformat(),
                 "count_findings": 1 + index % 4,
                 "is_closed_by_source": False,
+                "triage_status": TRIAGE[index % len(TRIAGE)],
+                "assignee": (None, "test-engineer", None)[index % 3],
             }
         )
     return alerts
@@ -63,6 +68,12 @@ def _matches(alert: dict[str, Any], query: dict[str, list[str]]) -> bool:
     if query.get("status") and alert["workflow_status"] not in query["status"]:
         return False
     if query.get("account") and alert["aws_account_id"] not in query["account"]:
+        return False
+    if query.get("triage_status") and alert["triage_status"] not in query["triage_status"]:
+        return False
+    # The fake has no users, so `me` is not understood here; `none` means unassigned.
+    assignees = {None if value == "none" else value for value in query.get("assignee", [])}
+    if assignees and alert["assignee"] not in assignees:
         return False
     text = (query.get("q") or [""])[0].lower()
     haystack = f"{alert['title']} {alert['resource_id']} {alert['alert_id']}".lower()
@@ -179,7 +190,9 @@ FCT_ALERTS_DDL = (
 def _mart_row(alert: dict[str, Any], number: int) -> dict[str, Any]:
     """Turn one API-shaped alert into a `marts.fct_alerts` row (docs/data-contracts.md)."""
     last_seen = datetime.fromisoformat(alert["last_seen_at"])
-    row = {key: value for key, value in alert.items() if key != "id"}
+    # The triage state lives in app.alert_states, not in the mart.
+    api_only = {"id", "triage_status", "assignee"}
+    row = {key: value for key, value in alert.items() if key not in api_only}
     row.update(
         alert_key=f"dashboard-test-{number}",
         company_name="AWS",

@@ -125,6 +125,28 @@ def test_paging_moves_forward_and_back_with_a_cursor_stack(app, fake_api):
     assert queue.previous.disabled
 
 
+def test_triage_status_and_assignee_filters_reach_the_api(app, fake_api):
+    _base_url, api = fake_api
+
+    app.filters.triage_status.value = "new"
+    app.filters.assignee.value = "none"
+
+    last = api.requests_to(ALERTS)[-1]
+    assert last["triage_status"] == ["new"] and last["assignee"] == ["none"]
+    expected = [
+        alert["alert_id"]
+        for alert in api.alerts
+        if alert["triage_status"] == "new" and alert["assignee"] is None
+    ]
+    assert expected and _rows(app.queue) == expected[:10]
+    assert set(app.filters.assignee.options.values()) == {"", "me", "none"}
+
+    app.filters.clear.clicks += 1
+    assert app.filters.triage_status.value == "" and app.filters.assignee.value == ""
+    # The unfiltered first page comes from the page cache, so compare the rows instead.
+    assert _rows(app.queue) == [alert["alert_id"] for alert in api.alerts[:10]]
+
+
 def test_filter_change_returns_to_first_page(app):
     app.queue.next.clicks += 1
     assert app.store.page_number == 2
