@@ -37,7 +37,11 @@ def alert_filters(
         Query(description="Primary resource type, e.g. `AwsS3Bucket`; repeatable."),
     ] = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Text in the title or the resource id (any case), or an alert id.")
+        str | None,
+        Query(
+            max_length=200,
+            description="Text in the title or the resource id (any case), or an alert id.",
+        ),
     ] = None,
     closed: Annotated[
         bool | None, Query(description="Only alerts the source closed (true) or not (false).")
