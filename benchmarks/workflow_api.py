@@ -8,7 +8,7 @@ Usage (with the private services running, see the README):
 It works in its own database (`<dbname>_wfbench`, recreated each run): migrations, then marts
 tables filled by SQL with `--alerts` alerts (one finding and two raw versions each, and some
 triage history), then a real `uvicorn api.main:app` process measured over HTTP. It prints a
-table of p50/p95 per route.
+table of p50/p95 per route, and of the alert list filtered by triage status and assignee.
 """
 
 from __future__ import annotations
@@ -159,6 +159,18 @@ def _measure(url: str, alert_ids: list[str]) -> dict[str, list[float]]:
         _timed(results[names[2]], client.patch, note_path, 200, json={"body": "policy is fine"})
         _timed(results[names[3]], client.get, f"{base}/notes", 200)
         _timed(results[names[4]], client.get, f"{base}/timeline", 200)
+    # The queue filtered by the human state, once the loop above has worked some alerts:
+    # a few alerts match (investigating, mine) or nearly all do (new, unassigned).
+    lists = {
+        "GET /alerts?triage_status=investigating": {"triage_status": "investigating"},
+        "GET /alerts?assignee=me": {"assignee": "me"},
+        "GET /alerts?triage_status=new": {"triage_status": "new"},
+        "GET /alerts?assignee=none&severity=HIGH": {"assignee": "none", "severity": "HIGH"},
+    }
+    for name, params in lists.items():
+        samples = results.setdefault(name, [])
+        for _ in alert_ids:
+            _timed(samples, client.get, "/api/v1/alerts", 200, params=params)
     return results
 
 
@@ -220,11 +232,11 @@ def main() -> None:
         f"workflow API at {len(alert_ids):,} alerts ({args.requests} alerts worked, one "
         f"uvicorn worker, data prepared in {prepare_seconds:.1f} s)"
     )
-    print(f"| {'route':38} | {'n':>4} | {'p50 ms':>7} | {'p95 ms':>7} | {'mean ms':>7} |")
-    print(f"|{'-' * 40}|{'-' * 6}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+    print(f"| {'route':42} | {'n':>4} | {'p50 ms':>7} | {'p95 ms':>7} | {'mean ms':>7} |")
+    print(f"|{'-' * 44}|{'-' * 6}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
     for name, values in results.items():
         print(
-            f"| {name:38} | {len(values):>4} | {_percentile(values, 0.5):7.1f} | "
+            f"| {name:42} | {len(values):>4} | {_percentile(values, 0.5):7.1f} | "
             f"{_percentile(values, 0.95):7.1f} | {statistics.fmean(values):7.1f} |"
         )
 
