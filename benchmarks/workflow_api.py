@@ -22,50 +22,62 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.marts_contract import MARTS_DDL, MARTS_INDEX_DDL  # noqa: E402
+
 PASSWORD = "benchmark-password-123"
 
-MARTS_SQL = """
-create schema if not exists marts;
-drop table if exists marts.fct_alerts, marts.fct_alert_findings, marts.fct_alert_resources,
-    marts.dim_resources;
-create table marts.fct_alerts as
+# The marts tables as the API reads them (the same definitions the API tests use), filled
+# by SQL: every alert gets resource context columns, one finding and two raw versions.
+FILL_SQL = """
+insert into marts.fct_alerts (alert_id, alert_key, severity_label, severity_score,
+    workflow_status, record_state, compliance_status, product_name, company_name,
+    aws_account_id, region, resource_type, resource_id, count_resources, title, description,
+    types, security_control_id, standards, first_seen_at, last_seen_at, updated_at,
+    count_findings, is_closed_by_source, closed_reason, owner, environment, classification,
+    impact_score, impact_severity_points, impact_sensitivity_points, impact_exposure_points,
+    impact_environment_points, last_change_actor, last_change_at)
 select
-    md5('alert-' || n) as alert_id,
-    'key-' || n as alert_key,
-    (array['CRITICAL','HIGH','MEDIUM','LOW','INFORMATIONAL'])[1 + n % 5] as severity_label,
-    (array[90, 70, 40, 1, 0])[1 + n % 5] as severity_score,
-    'NEW' as workflow_status, 'ACTIVE' as record_state, 'FAILED' as compliance_status,
-    'Security Hub' as product_name, 'AWS' as company_name,
-    lpad((111111111111 + n % 7)::text, 12, '0') as aws_account_id,
-    (array['us-east-1','eu-west-1'])[1 + n % 2] as region,
-    'AwsS3Bucket' as resource_type, 'arn:aws:s3:::bucket-' || n as resource_id,
-    1::bigint as count_resources, 'S3 bucket ' || n || ' should block public access' as title,
-    'generated' as description, array['Software and Configuration Checks'] as types,
-    'S3.8' as security_control_id, array['aws-foundational-security-best-practices'] as standards,
-    now() - interval '30 days' as first_seen_at,
-    now() - (n % 1000) * interval '1 minute' as last_seen_at,
-    now() - (n % 1000) * interval '1 minute' as updated_at,
-    1::bigint as count_findings, false as is_closed_by_source, null::text as closed_reason
+    md5('alert-' || n),
+    'key-' || n,
+    (array['CRITICAL','HIGH','MEDIUM','LOW','INFORMATIONAL'])[1 + n % 5],
+    (array[90, 70, 40, 1, 0])[1 + n % 5],
+    'NEW', 'ACTIVE', 'FAILED', 'Security Hub', 'AWS',
+    lpad((111111111111 + n % 7)::text, 12, '0'),
+    (array['us-east-1','eu-west-1'])[1 + n % 2],
+    'AwsS3Bucket', 'arn:aws:s3:::bucket-' || n,
+    1, 'S3 bucket ' || n || ' should block public access', 'generated',
+    array['Software and Configuration Checks'], 'S3.8',
+    array['aws-foundational-security-best-practices'],
+    now() - interval '30 days',
+    now() - (n % 1000) * interval '1 minute',
+    now() - (n % 1000) * interval '1 minute',
+    1, false, null,
+    'team-' || n % 40, (array['prod','dev','staging'])[1 + n % 3],
+    (array['restricted','internal','public'])[1 + n % 3],
+    n % 101, 30, 20, 25, 10, 'deployer-' || n % 25, now() - interval '31 days'
 from generate_series(1, %(alerts)s) as n;
-create unique index on marts.fct_alerts (alert_id);
-create index on marts.fct_alerts (severity_score desc, last_seen_at desc, alert_id);
-create table marts.fct_alert_findings as
-select alert_id, 'arn:aws:securityhub:us-east-1::product/aws/securityhub' as product_arn,
-    'finding-' || alert_key as finding_id, severity_label, workflow_status, record_state,
-    compliance_status, updated_at, 'security-control/S3.8' as generator_id,
-    'aws-foundational-security-best-practices' as standard
+insert into marts.fct_alert_findings (alert_id, product_arn, finding_id, severity_label,
+    workflow_status, record_state, compliance_status, updated_at, generator_id, standard)
+select alert_id, 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
+    'finding-' || alert_key, severity_label, workflow_status, record_state,
+    compliance_status, updated_at, 'security-control/S3.8',
+    'aws-foundational-security-best-practices'
 from marts.fct_alerts;
 create index on marts.fct_alert_findings (alert_id);
-create table marts.fct_alert_resources (alert_id text, resource_key text, resource_id text,
-    resource_type text, region text, is_primary boolean);
-create table marts.dim_resources (resource_key text primary key, resource_id text,
-    resource_type text, aws_account_id text, region text, partition text, tags jsonb,
-    first_seen_at timestamptz, last_seen_at timestamptz, count_alerts bigint);
+insert into marts.fct_alert_resources (alert_id, resource_key, resource_id, resource_type,
+    region, is_primary)
+select alert_id, md5(resource_id), resource_id, resource_type, region, true
+from marts.fct_alerts;
+create index on marts.fct_alert_resources (alert_id);
 insert into raw.securityhub_findings (product_arn, finding_id, updated_at, content_hash,
     aws_account_id, region, finding, normalized, source)
 select product_arn, finding_id, updated_at - v * interval '1 day', md5(finding_id || v),
@@ -114,7 +126,8 @@ def _prepare(database_url: str, alerts: int) -> float:
             role=Role.ENGINEER,
         )
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(MARTS_SQL.replace("%(alerts)s", str(int(alerts))))
+        conn.execute(MARTS_DDL + ";" + MARTS_INDEX_DDL)
+        conn.execute(FILL_SQL.replace("%(alerts)s", str(int(alerts))))
     return time.perf_counter() - start
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +34,22 @@ def _clean_params(params: Mapping[str, QueryValue]) -> list[tuple[str, str]]:
     return pairs
 
 
+def _detail(response: httpx.Response) -> str:
+    """The `detail` of an error body, or a short note when there is none."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    if isinstance(detail, list):
+        # FastAPI's request validation errors: say which field and why.
+        detail = "; ".join(
+            f"{'.'.join(str(part) for part in item.get('loc', []))}: {item.get('msg')}"
+            for item in detail
+            if isinstance(item, dict)
+        )
+    return str(detail)[:300] if detail else "no reason given"
+
+
 class TriageApiClient:
     """Read alerts and their summary from the triage API over HTTP.
 
@@ -54,8 +71,11 @@ class TriageApiClient:
         self._client = httpx.Client(
             base_url=self.base_url + API_PREFIX, timeout=timeout, transport=transport
         )
-
-    access_token: str | None = None
+        self.access_token: str | None = None
+        self.refresh_token: str | None = None
+        # Only one thread renews an expired access token; the others then use the new one
+        # (a second refresh with the rotated token would end the whole sign-in).
+        self._renew_lock = threading.Lock()
 
     def close(self) -> None:
         """Close the underlying connection pool."""
@@ -68,15 +88,9 @@ class TriageApiClient:
             ApiUnavailableError: the API cannot be reached.
             ApiResponseError: wrong credentials (401), throttled (429) or another error.
         """
-        try:
-            response = self._client.post(
-                "/auth/token", data={"username": username, "password": password}
-            )
-        except (httpx.TransportError, httpx.TimeoutException) as exc:
-            raise ApiUnavailableError(
-                f"the triage API at {self.base_url} could not be reached ({type(exc).__name__}); "
-                "check that it is running and that TRIAGE_API_URL points to it"
-            ) from exc
+        response = self._request(
+            "POST", "/auth/token", data={"username": username, "password": password}
+        )
         if response.status_code == 401:
             raise ApiResponseError("wrong username or password", status_code=401)
         if response.status_code == 429:
@@ -89,12 +103,54 @@ class TriageApiClient:
                 f"the triage API answered HTTP {response.status_code} to the sign-in",
                 status_code=response.status_code,
             )
-        self.use_token(response.json()["access_token"])
+        self._use_pair(response.json())
 
     def use_token(self, access_token: str) -> None:
         """Send this bearer token with every later request."""
         self.access_token = access_token
         self._client.headers["Authorization"] = f"Bearer {access_token}"
+
+    def _use_pair(self, body: dict[str, Any]) -> None:
+        self.use_token(body["access_token"])
+        self.refresh_token = body.get("refresh_token")
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send one request, translating connection failures into `ApiUnavailableError`."""
+        try:
+            return self._client.request(method, path, **kwargs)
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            # Log the path only: query strings may carry search text (STYLE.md §4).
+            logger.warning("api unreachable base_url=%s path=%s error=%s", self.base_url, path, exc)
+            raise ApiUnavailableError(
+                f"the triage API at {self.base_url} could not be reached ({type(exc).__name__}); "
+                "check that it is running and that TRIAGE_API_URL points to it"
+            ) from exc
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send a request; on 401 renew the access token once and send it again."""
+        sent_with = self.access_token
+        response = self._request(method, path, **kwargs)
+        if response.status_code == 401 and self.refresh_token and self._renew(sent_with):
+            response = self._request(method, path, **kwargs)
+        return response
+
+    def _renew(self, expired: str | None) -> bool:
+        """Rotate the refresh token for a new access token; False when the sign-in has ended."""
+        with self._renew_lock:
+            if self.access_token != expired:
+                return True
+            if not self.refresh_token:
+                return False
+            response = self._request(
+                "POST", "/auth/refresh", json={"refresh_token": self.refresh_token}
+            )
+            if response.status_code != 200:
+                logger.info("sign-in could not be renewed status=%s", response.status_code)
+                self.refresh_token = None
+                return False
+            self._use_pair(response.json())
+            logger.debug("access token renewed base_url=%s", self.base_url)
+            return True
 
     def live_url(self) -> str:
         """The WebSocket URL of live alert updates, with the access token."""
@@ -123,11 +179,37 @@ class TriageApiClient:
         return body
 
     def get_alert(self, alert_id: str) -> dict[str, Any]:
-        """Return one alert with its findings, resources, resource context and impact."""
-        body = self._get_json(f"/alerts/{quote(alert_id, safe='')}", {})
+        """Return one alert with its findings, resources, resource context and impact.
+
+        The body gains `etag`, the `ETag` header: the version of the triage state, which
+        `update_alert` sends back as `If-Match`.
+        """
+        path = f"/alerts/{quote(alert_id, safe='')}"
+        response = self._checked("GET", path)
+        body = self._json(response, path)
         if "alert_id" not in body:
             raise ApiResponseError(f"expected one alert with an alert_id, found {sorted(body)}")
+        body["etag"] = response.headers.get("ETag")
         return body
+
+    def update_alert(self, alert_id: str, changes: dict[str, Any], etag: str) -> dict[str, Any]:
+        """Change an alert's status and/or assignee; return its new triage state.
+
+        Raises:
+            ApiResponseError: refused, with the API's reason: 409 for a transition that is
+                not allowed, 412 when someone changed the alert since `etag` was read, 403
+                for a role that may not change alerts, 422 for a missing reason or expiry.
+        """
+        path = f"/alerts/{quote(alert_id, safe='')}"
+        response = self._checked("PATCH", path, json=changes, headers={"If-Match": etag})
+        body = self._json(response, path)
+        if "status" not in body or "etag" not in body:
+            raise ApiResponseError(f"expected the alert's triage state, found {sorted(body)}")
+        return body
+
+    def get_me(self) -> dict[str, Any]:
+        """Return the signed-in user: `username`, `role` and the rest of `/auth/me`."""
+        return self._get_json("/auth/me", {})
 
     def get_alert_timeline(self, alert_id: str, limit: int = 20) -> dict[str, Any]:
         """Return the first page of an alert's timeline, newest first: `{items, next_cursor}`."""
@@ -147,22 +229,34 @@ class TriageApiClient:
 
     def _get_json(self, path: str, params: Mapping[str, QueryValue]) -> dict[str, Any]:
         """GET one path and decode its JSON object, translating httpx errors into ours."""
-        try:
-            response = self._client.get(path, params=_clean_params(params))
-        except (httpx.TransportError, httpx.TimeoutException) as exc:
-            # Log the path only: query strings may carry search text (STYLE.md §4).
-            logger.warning("api unreachable base_url=%s path=%s error=%s", self.base_url, path, exc)
-            raise ApiUnavailableError(
-                f"the triage API at {self.base_url} could not be reached ({type(exc).__name__}); "
-                "check that it is running and that TRIAGE_API_URL points to it"
-            ) from exc
+        return self._json(self._checked("GET", path, params=_clean_params(params)), path)
+
+    def _checked(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send a request and raise `ApiResponseError` for an error status."""
+        response = self._send(method, path, **kwargs)
         logger.debug("api answered path=%s status=%s", path, response.status_code)
-        if response.status_code >= 400:
+        if response.status_code == 401:
+            raise ApiResponseError(
+                "your sign-in has ended; reload the page and sign in again", status_code=401
+            )
+        if 400 <= response.status_code < 500:
+            # The API's 4xx messages say what was wrong and carry no internals.
+            raise ApiResponseError(
+                f"the triage API refused {method} {path} (HTTP {response.status_code}): "
+                f"{_detail(response)}",
+                status_code=response.status_code,
+            )
+        if response.status_code >= 500:
             raise ApiResponseError(
                 f"the triage API answered HTTP {response.status_code} for {path}; "
                 "see the API log for the cause",
                 status_code=response.status_code,
             )
+        return response
+
+    @staticmethod
+    def _json(response: httpx.Response, path: str) -> dict[str, Any]:
+        """Decode a JSON object body."""
         try:
             body = response.json()
         except ValueError as exc:

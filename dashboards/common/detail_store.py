@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import panel as pn
 import param
 
 from dashboards.common.api_client import TriageApiClient
-from dashboards.common.data_store import CACHE_TTL_SECONDS
-from dashboards.errors import DashboardError
+from dashboards.common.data_store import CACHE_TTL_SECONDS, clear_caches
+from dashboards.errors import ApiResponseError, DashboardError
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,13 @@ class AlertDetailStore(param.Parameterized):
     has_more = param.Boolean(default=False, doc="Whether the timeline has a further page.")
     loading = param.Boolean(default=False, doc="True while the detail is being fetched.")
     error = param.String(default="", doc="A message for the user when the last load failed.")
+    # Workflow actions (status and assignee changes through PATCH /alerts/{id}).
+    can_edit = param.Boolean(default=False, doc="Whether the signed-in user may change alerts.")
+    username = param.String(default="", doc="The signed-in user, for 'assign to me'.")
+    saving = param.Boolean(default=False, doc="True while a change is being sent.")
+    action_message = param.String(default="", doc="What the last change did.")
+    action_error = param.String(default="", doc="Why the last change was refused.")
+    changes = param.Integer(default=0, doc="Counts the changes made here; the queue reloads.")
 
     def __init__(self, **params: Any) -> None:
         params.setdefault("client", TriageApiClient())
@@ -68,6 +76,8 @@ class AlertDetailStore(param.Parameterized):
             self.param.update(alert_id="", alert={}, timeline=[], error="", loading=False)
             return
         self.param.update(alert_id=alert_id, loading=True, error="")
+        if alert_id != self.alert.get("alert_id"):
+            self.param.update(action_message="", action_error="")
         try:
             with ThreadPoolExecutor(max_workers=2) as pool:
                 detail_future = pool.submit(load_alert_detail, self.client, alert_id)
@@ -99,3 +109,43 @@ class AlertDetailStore(param.Parameterized):
     def close(self) -> None:
         """Hide the detail."""
         self.select("")
+
+    def set_status(
+        self, status: str, *, reason: str = "", suppress_days: int | None = None
+    ) -> bool:
+        """Move the alert shown to `status`; a suppression needs a reason and a duration."""
+        changes: dict[str, Any] = {"status": status}
+        if reason.strip():
+            changes["reason"] = reason.strip()
+        if status == "suppressed" and suppress_days:
+            until = datetime.now(UTC) + timedelta(days=suppress_days)
+            changes["suppressed_until"] = until.isoformat()
+        return self._update(changes, f"Status is now **{status.replace('_', ' ')}**.")
+
+    def assign(self, username: str | None) -> bool:
+        """Assign the alert shown to `username`, or unassign it with None."""
+        done = f"Assigned to **{username}**." if username else "Unassigned."
+        return self._update({"assignee": username}, done)
+
+    def _update(self, changes: dict[str, Any], done: str) -> bool:
+        """Send one change with the ETag read with the detail; reload the detail after it."""
+        if not self.alert_id or not self.alert:
+            return False
+        self.param.update(saving=True, action_message="", action_error="")
+        try:
+            self.client.update_alert(self.alert_id, changes, self.alert.get("etag") or "")
+        except DashboardError as exc:
+            message = str(exc)
+            if isinstance(exc, ApiResponseError) and exc.status_code == 412:
+                message = (
+                    "Someone changed this alert after you opened it; it is shown again as it "
+                    "is now. Apply your change again if it still holds."
+                )
+                self.refresh()
+            self.param.update(saving=False, action_error=message)
+            return False
+        # The queue and this detail are cached; both must show the change at once.
+        clear_caches()
+        self.refresh()
+        self.param.update(saving=False, action_message=done, changes=self.changes + 1)
+        return True

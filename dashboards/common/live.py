@@ -20,11 +20,14 @@ class LiveUpdates:
     """A WebSocket subscription to `/api/v1/ws`; `on_change` gets each alert message.
 
     Args:
-        url: The WebSocket URL with the access token (`TriageApiClient.live_url()`).
+        url: The WebSocket URL with the access token, or a callable that returns it
+            (`TriageApiClient.live_url`), asked again at every reconnect.
         on_change: Called from the background thread with each decoded message.
     """
 
-    def __init__(self, url: str, on_change: Callable[[dict[str, Any]], None]) -> None:
+    def __init__(
+        self, url: str | Callable[[], str], on_change: Callable[[dict[str, Any]], None]
+    ) -> None:
         self.url = url
         self.on_change = on_change
         self._stop = threading.Event()
@@ -43,7 +46,8 @@ class LiveUpdates:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                with connect(self.url, open_timeout=10) as socket:
+                url = self.url() if callable(self.url) else self.url
+                with connect(url, open_timeout=10) as socket:
                     while not self._stop.is_set():
                         try:
                             text = socket.recv(timeout=1)

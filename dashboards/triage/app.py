@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from html import escape
 from typing import Any
 
@@ -13,11 +14,16 @@ from dashboards.common.api_client import TriageApiClient
 from dashboards.common.data_store import AlertDataStore
 from dashboards.common.detail_store import AlertDetailStore
 from dashboards.common.live import LiveUpdates
+from dashboards.errors import DashboardError
 from dashboards.triage.detail import ROW_CURSOR_STYLESHEET, AlertDetailView
 from dashboards.triage.login import LoginView
 from dashboards.triage.views import AlertFiltersView, AlertQueueView, SeverityCardsView
 
+logger = logging.getLogger(__name__)
+
 TITLE = "Security Hub triage"
+# The roles the API lets change an alert's status and assignee.
+EDITING_ROLES = {"engineer", "admin"}
 
 _HEADER_CSS = """
 :host { width: 100%; }
@@ -48,6 +54,9 @@ class TriageApp(Viewer):
         self.queue = AlertQueueView(store=self.store)
         self.queue.table.stylesheets = [*self.queue.table.stylesheets, ROW_CURSOR_STYLESHEET]
         self.detail = AlertDetailView(store=self.detail_store)
+        # A change made in the detail panel shows in the list at once (live updates also
+        # bring it, but only when Redis is there).
+        self.detail_store.param.watch(lambda _event: self.store.refresh(), ["changes"])
         self.refresh = pn.widgets.Button(label="↻ Refresh", color="primary", align="end")
         self.refresh.on_click(lambda _event: self._refresh())
         self.grouped = pn.widgets.Toggle.from_param(
@@ -61,17 +70,32 @@ class TriageApp(Viewer):
     def _after_sign_in(self) -> None:
         """Show the queue, load it and follow live updates with the user's token."""
         self.signed_in = True
+        try:
+            me = self.store.client.get_me()
+        except DashboardError:
+            logger.warning("could not read the signed-in user; alert actions stay off")
+        else:
+            self.detail_store.param.update(
+                username=me.get("username", ""),
+                can_edit=me.get("role") in EDITING_ROLES,
+            )
         self.store.load()
         doc = self._doc
 
-        def changed(_message: dict[str, Any]) -> None:
-            # The socket thread hands the reload to the session's own event loop.
-            if doc is not None and doc.session_context is not None:
-                doc.add_next_tick_callback(self.store.refresh)
-            else:
-                self.store.refresh()
+        def changed(message: dict[str, Any]) -> None:
+            # The socket thread hands the reload to the session's own event loop; the
+            # detail reloads too when it shows the alert that changed.
+            reloads = [self.store.refresh]
+            if message.get("alert_id") == self.detail_store.alert_id:
+                reloads.append(self.detail_store.refresh)
+            for reload in reloads:
+                if doc is not None and doc.session_context is not None:
+                    doc.add_next_tick_callback(reload)
+                else:
+                    reload()
 
-        self.live = LiveUpdates(self.store.client.live_url(), changed).start()
+        # A callable, so a reconnect uses the access token renewed since.
+        self.live = LiveUpdates(self.store.client.live_url, changed).start()
         if doc is not None and doc.session_context is not None:
             doc.on_session_destroyed(lambda _context: self.live and self.live.stop())
 

@@ -11,10 +11,117 @@ from panel.viewable import Viewer
 
 from dashboards.common.detail_store import AlertDetailStore
 from dashboards.triage import detail_markup, markup
+from triage.workflow.states import AlertStatus, allowed_from
 
 DETAIL_WIDTH = 440
 
 ROW_CURSOR_STYLESHEET = "tr.alert-row, tr.member-row { cursor: pointer; }"
+SUPPRESS_FOR = {"1 day": 1, "7 days": 7, "30 days": 30, "90 days": 90}
+# Statuses whose change asks for a reason (required to suppress, kept in the history).
+NEEDS_REASON = {AlertStatus.SUPPRESSED.value, AlertStatus.FALSE_POSITIVE.value}
+
+
+def _label(status: str) -> str:
+    return status.replace("_", " ").capitalize()
+
+
+class AlertActionsView(Viewer):
+    """The alert's triage status and assignee, and the controls that change them."""
+
+    store = param.ClassSelector(class_=AlertDetailStore, doc="Detail store the actions use.")
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        store = self.store
+        self.state = pn.pane.Markdown("", margin=(0, 4), css_classes=["triage-state"])
+        self.status = pn.widgets.Select(
+            label="Move to", options={}, width=140, css_classes=["action-status"]
+        )
+        self.reason = pn.widgets.TextInput(
+            label="Reason",
+            placeholder="Why",
+            width=170,
+            visible=False,
+            css_classes=["action-reason"],
+        )
+        self.suppress_for = pn.widgets.Select(
+            label="For", options=SUPPRESS_FOR, value=7, width=90, visible=False
+        )
+        self.apply = pn.widgets.Button(
+            label="Apply", color="primary", align="end", css_classes=["action-apply"]
+        )
+        self.assign_me = pn.widgets.Button(
+            label="Assign to me", align="end", css_classes=["action-assign-me"]
+        )
+        self.unassign = pn.widgets.Button(label="Unassign", align="end")
+        self.message = pn.pane.Alert(
+            "", alert_type="success", visible=False, css_classes=["action-message"]
+        )
+        self.apply.on_click(lambda _event: self._apply())
+        self.assign_me.on_click(lambda _event: store.assign(store.username))
+        self.unassign.on_click(lambda _event: store.assign(None))
+        self.status.param.watch(self._show_fields, ["value"])
+        store.param.watch(self._sync, ["alert", "can_edit", "username", "saving"])
+        store.param.watch(self._show_message, ["action_message", "action_error"])
+        self._sync()
+
+    def _apply(self) -> None:
+        status = self.status.value
+        if not status:
+            return
+        days = self.suppress_for.value if status == AlertStatus.SUPPRESSED.value else None
+        if self.store.set_status(status, reason=self.reason.value_input or "", suppress_days=days):
+            self.reason.param.update(value="", value_input="")
+
+    def _show_fields(self, *_events: param.parameterized.Event) -> None:
+        self.reason.visible = self.status.value in NEEDS_REASON
+        self.suppress_for.visible = self.status.value == AlertStatus.SUPPRESSED.value
+
+    def _sync(self, *_events: param.parameterized.Event) -> None:
+        """Show the alert's state and offer the moves allowed from it."""
+        store = self.store
+        alert = store.alert or {}
+        current = alert.get("triage_status") or AlertStatus.NEW.value
+        assignee = alert.get("assignee")
+        self.state.object = (
+            f"Triage status **{_label(current)}** · "
+            + (f"assigned to **{assignee}**" if assignee else "unassigned")
+            if alert
+            else ""
+        )
+        try:
+            allowed = set(allowed_from(AlertStatus(current)))
+        except ValueError:
+            allowed = set()
+        # In the order work moves through, so the likeliest next step comes first.
+        moves = [status.value for status in AlertStatus if status.value in allowed]
+        self.status.options = {_label(move): move for move in moves}
+        busy = store.saving or not store.can_edit
+        for widget in (self.status, self.reason, self.suppress_for, self.apply):
+            widget.disabled = busy or not moves
+        self.assign_me.disabled = busy or not store.username or assignee == store.username
+        self.unassign.disabled = busy or not assignee
+        self._show_fields()
+
+    def _show_message(self, *_events: param.parameterized.Event) -> None:
+        error, done = self.store.action_error, self.store.action_message
+        self.message.param.update(
+            object=error or done,
+            alert_type="danger" if error else "success",
+            visible=bool(error or done),
+        )
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        """Return the state line, the controls (engineers and admins) and the outcome."""
+        controls = pn.Column(
+            pn.Row(self.status, self.reason, self.suppress_for, self.apply, margin=0),
+            pn.Row(self.assign_me, self.unassign, margin=0),
+            visible=self.store.param.can_edit,
+            margin=0,
+        )
+        return pn.Column(
+            self.state, controls, self.message, sizing_mode="stretch_width", margin=(0, 0, 6, 0)
+        )
 
 
 class RowClickBridge(JSComponent):
@@ -68,6 +175,7 @@ class AlertDetailView(Viewer):
             visible=store.param.error.rx.bool(),
             sizing_mode="stretch_width",
         )
+        self.actions = AlertActionsView(store=store)
         self.body = pn.pane.HTML(
             pn.bind(
                 detail_markup.alert_detail,
@@ -101,6 +209,7 @@ class AlertDetailView(Viewer):
         panel = pn.Column(
             heading,
             self.error,
+            self.actions,
             self.body,
             width=DETAIL_WIDTH,
             visible=self.store.param.alert_id.rx.bool(),

@@ -71,7 +71,7 @@ class AlertFiltersView(Viewer):
             label="Severity",
             options=list(SEVERITIES),
             placeholder="All severities",
-            width=260,
+            width=210,
         )
         self.account = pn.widgets.Select(
             label="Account",
@@ -99,9 +99,9 @@ class AlertFiltersView(Viewer):
         )
         self.search = pn.widgets.TextInput(
             label="Search",
-            placeholder="Title, resource or alert id; Enter",
+            placeholder="Title, resource or alert id",
             value=filters.search,
-            width=220,
+            width=200,
         )
         self.clear = pn.widgets.Button(label="Clear filters", color="light", align="end")
         self.account.link(filters, value="account")

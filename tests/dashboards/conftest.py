@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.api.conftest import FCT_ALERTS_TABLE_DDL
 from tests.dashboards.fake_detail import make_detail, make_timeline
+from tests.marts_contract import FCT_ALERTS_TABLE_DDL
 
 SEVERITY_ORDER = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
 SEVERITY_SCORES = {"CRITICAL": 90, "HIGH": 70, "MEDIUM": 40, "LOW": 1, "INFORMATIONAL": 0}

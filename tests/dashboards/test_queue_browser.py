@@ -330,6 +330,83 @@ def test_clicking_a_row_opens_its_detail(
     page.screenshot(path=str(ARTIFACTS / "queue-detail-grouped.png"), full_page=True)
 
 
+def test_detail_changes_status_and_assignee(
+    page: Any, dashboard_url: str, api_url: str, marts_alerts: list[dict[str, Any]]
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(dashboard_url)
+    _sign_in(page)
+    row = page.locator("tr.alert-row").nth(5)
+    row.wait_for(timeout=TIMEOUT_MS)
+    alert_id = row.get_attribute("data-alert-id")
+    row.click()
+    state = page.locator(".triage-state")
+    expect(state).to_contain_text("Triage status New", timeout=TIMEOUT_MS)
+    expect(state).to_contain_text("unassigned")
+
+    # Suppressing without a reason: the API's refusal is shown, nothing changes.
+    page.locator(".action-status select").select_option(label="Suppressed")
+    expect(page.locator(".action-reason input")).to_be_visible(timeout=TIMEOUT_MS)
+    page.locator(".action-apply button").click()
+    message = page.locator(".action-message")
+    expect(message).to_contain_text("needs a reason", timeout=TIMEOUT_MS)
+    expect(state).to_contain_text("Triage status New")
+
+    page.locator(".action-status select").select_option(label="Acknowledged")
+    page.locator(".action-apply button").click()
+    expect(message).to_contain_text("Status is now acknowledged", timeout=TIMEOUT_MS)
+    expect(state).to_contain_text("Triage status Acknowledged", timeout=TIMEOUT_MS)
+
+    page.locator(".action-assign-me button").click()
+    expect(state).to_contain_text(f"assigned to {ANALYST}", timeout=TIMEOUT_MS)
+    # The list shows the change at once (the store reloads after a change).
+    triage_cell = page.locator(f'tr.alert-row[data-alert-id="{alert_id}"] .triage')
+    expect(triage_cell).to_have_text(f"acknowledged · {ANALYST}", timeout=TIMEOUT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "queue-detail-actions.png"), full_page=True)
+
+    token = httpx.post(
+        f"{api_url}/api/v1/auth/token", data={"username": ANALYST, "password": PASSWORD}
+    ).json()["access_token"]
+    answer = httpx.get(
+        f"{api_url}/api/v1/alerts/{alert_id}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.json()["triage_status"] == "acknowledged"
+    assert answer.json()["assignee"] == ANALYST
+
+
+def test_a_change_over_a_stale_read_is_refused_and_the_alert_reloaded(
+    api_url: str, marts_alerts: list[dict[str, Any]]
+) -> None:
+    from dashboards.common.api_client import TriageApiClient
+    from dashboards.common.detail_store import AlertDetailStore, clear_detail_caches
+
+    alert_id = marts_alerts[-1]["alert_id"]
+    clear_detail_caches()
+    with (
+        contextlib.closing(TriageApiClient(api_url)) as mine,
+        contextlib.closing(TriageApiClient(api_url)) as other,
+    ):
+        store = AlertDetailStore(client=mine, can_edit=True)
+        mine.sign_in(ANALYST, PASSWORD)
+        store.select(alert_id)
+        assert store.alert["triage_status"] == "new" and store.alert["etag"]
+
+        # Someone else moves the alert after this panel read it.
+        other.sign_in(ANALYST, PASSWORD)
+        etag = other.get_alert(alert_id)["etag"]
+        other.update_alert(alert_id, {"status": "investigating"}, etag)
+
+        assert store.set_status("resolved") is False
+        assert "Someone changed this alert" in store.action_error
+        assert store.alert["triage_status"] == "investigating"
+        # With the fresh read the change goes through.
+        assert store.set_status("resolved") is True
+        assert store.alert["triage_status"] == "resolved"
+    clear_detail_caches()
+
+
 def test_queue_explains_an_unreachable_api(page: Any) -> None:
     dead_api = f"http://127.0.0.1:{_free_port()}"
 
