@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -72,6 +74,20 @@ async def _handle_unexpected_error(request: Request, exc: Exception) -> JSONResp
     )
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Close the Redis connections the app opened on first use when it shuts down."""
+    yield
+    redis_client = getattr(app.state, "redis", None)
+    if redis_client is not None:
+        redis_client.close()
+        app.state.redis = None
+    limiter = getattr(app.state, "limiter", None)
+    if limiter is not None:
+        limiter.close()
+        app.state.limiter = None
+
+
 def create_app(*, engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the application.
 
@@ -87,6 +103,7 @@ def create_app(*, engine: Engine | None = None, settings: Settings | None = None
         description=API_DESCRIPTION,
         version=API_VERSION,
         openapi_tags=OPENAPI_TAGS,
+        lifespan=_lifespan,
     )
     app.state.engine = engine
     app.state.settings = settings

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from api.alerts.schemas import AlertFilters
 from triage.errors import ValidationError
@@ -30,40 +31,36 @@ def _clean(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def parse_severities(values: Sequence[str] | None) -> tuple[SeverityLabel, ...]:
-    """Parse severity labels case-insensitively.
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+def _parse_choices(
+    values: Sequence[str] | None, choices: Sequence[_Choice], *, name: str
+) -> tuple[_Choice, ...]:
+    """Parse values case-insensitively into members of `choices`, keeping order.
 
     Raises:
-        ValidationError: a label is not one of the five ASFF labels.
+        ValidationError: a value is none of the choices.
     """
-    labels: list[SeverityLabel] = []
+    by_key = {choice.value.casefold(): choice for choice in choices}
+    parsed: list[_Choice] = []
     for value in _clean(values):
-        try:
-            labels.append(SeverityLabel(value.upper()))
-        except ValueError:
-            allowed = ", ".join(label.value for label in SEVERITY_ORDER)
-            raise ValidationError(
-                f"unknown severity {value!r}; allowed (any case): {allowed}"
-            ) from None
-    return tuple(dict.fromkeys(labels))
+        choice = by_key.get(value.casefold())
+        if choice is None:
+            allowed = ", ".join(choice.value for choice in choices)
+            raise ValidationError(f"unknown {name} {value!r}; allowed (any case): {allowed}")
+        parsed.append(choice)
+    return tuple(dict.fromkeys(parsed))
+
+
+def parse_severities(values: Sequence[str] | None) -> tuple[SeverityLabel, ...]:
+    """Parse severity labels case-insensitively (the five ASFF labels)."""
+    return _parse_choices(values, SEVERITY_ORDER, name="severity")
 
 
 def parse_triage_statuses(values: Sequence[str] | None) -> tuple[AlertStatus, ...]:
-    """Parse triage statuses case-insensitively.
-
-    Raises:
-        ValidationError: a value is not one of the workflow statuses.
-    """
-    statuses: list[AlertStatus] = []
-    for value in _clean(values):
-        try:
-            statuses.append(AlertStatus(value.lower()))
-        except ValueError:
-            allowed = ", ".join(status.value for status in AlertStatus)
-            raise ValidationError(
-                f"unknown triage_status {value!r}; allowed (any case): {allowed}"
-            ) from None
-    return tuple(dict.fromkeys(statuses))
+    """Parse triage statuses case-insensitively (the workflow statuses)."""
+    return _parse_choices(values, tuple(AlertStatus), name="triage_status")
 
 
 def build_filters(

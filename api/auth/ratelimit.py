@@ -29,6 +29,13 @@ class RequestLimiter:
         self.storage = storage.storage_from_string(uri)
         self.strategy = strategies.MovingWindowRateLimiter(self.storage)
 
+    def close(self) -> None:
+        """Close the storage's Redis connections (the in-memory storage has none)."""
+        client = getattr(self.storage, "storage", None)
+        close = getattr(client, "close", None)
+        if callable(close):
+            close()
+
     def check(self, key: str) -> None:
         """Count one request for `key`.
 
