@@ -17,7 +17,12 @@ from dashboards.common.live import LiveUpdates
 from dashboards.errors import DashboardError
 from dashboards.triage.detail import ROW_CURSOR_STYLESHEET, AlertDetailView
 from dashboards.triage.login import LoginView
-from dashboards.triage.views import AlertFiltersView, AlertQueueView, SeverityCardsView
+from dashboards.triage.views import (
+    AlertFiltersView,
+    AlertQueueView,
+    SeverityCardsView,
+    toolbar,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +65,7 @@ class TriageApp(Viewer):
         self.refresh = pn.widgets.Button(label="↻ Refresh", color="primary", align="end")
         self.refresh.on_click(lambda _event: self._refresh())
         self.grouped = pn.widgets.Toggle.from_param(
-            self.store.param.grouped, name="Group related alerts", align="end", width=170
+            self.store.param.grouped, name="Group related alerts", align="end", width=150
         )
         self.login = LoginView(client=self.store.client, on_signed_in=self._after_sign_in)
         self.live: LiveUpdates | None = None
@@ -119,7 +124,11 @@ class TriageApp(Viewer):
         """Return the whole page: the sign-in form until the user signs in, then the queue."""
         queue = pn.Column(
             pn.Column(self.cards, margin=(10, 10)),
-            pn.Row(self.filters, self.grouped, self.refresh, margin=(0, 10)),
+            pn.Column(
+                toolbar(*self.filters.controls(), self.grouped, self.refresh),
+                margin=(0, 10),
+                sizing_mode="stretch_width",
+            ),
             pn.Row(
                 pn.Column(self.queue, sizing_mode="stretch_width"),
                 self.detail,

@@ -96,6 +96,9 @@ class AlertActionsView(Viewer):
         # In the order work moves through, so the likeliest next step comes first.
         moves = [status.value for status in AlertStatus if status.value in allowed]
         self.status.options = {_label(move): move for move in moves}
+        if self.status.value not in moves:
+            # New options do not move the value; offer the likeliest next step.
+            self.status.value = moves[0] if moves else None
         busy = store.saving or not store.can_edit
         for widget in (self.status, self.reason, self.suppress_for, self.apply):
             widget.disabled = busy or not moves

@@ -11,13 +11,13 @@ from dashboards.triage.markup import format_timestamp, severity_badge
 
 DETAIL_STYLESHEET = """
 .detail { font-size: 13px; color: #111827; border: 1px solid #e5e7eb; border-radius: 8px;
-  padding: 12px 14px; background: #fff; }
+  padding: 12px 14px; background: #fff; overflow-wrap: anywhere; }
 .detail h2 { font-size: 16px; margin: 6px 0 4px; }
 .detail h3 { font-size: 12px; margin: 14px 0 4px; color: #374151; letter-spacing: 0.06em;
   text-transform: uppercase; }
 .detail dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; }
 .detail dt { color: #6b7280; }
-.detail dd { margin: 0; word-break: break-all; }
+.detail dd { margin: 0; }
 .detail .muted { color: #6b7280; }
 .detail ul.changes, .detail ol.timeline { margin: 4px 0 0; padding-left: 18px; }
 .detail .diff code { background: #f1f5f9; padding: 0 3px; border-radius: 3px; }

@@ -35,7 +35,7 @@ table.alerts tr:hover td { background: #f9fafb; }
 table.alerts td.num { text-align: right; }
 .badge { display: inline-block; min-width: 96px; text-align: center; border-radius: 4px;
   padding: 2px 6px; font-size: 11px; font-weight: 700; letter-spacing: 0.04em; }
-.sub { color: #6b7280; font-size: 11px; word-break: break-all; }
+.sub { color: #6b7280; font-size: 11px; overflow-wrap: anywhere; }
 .status { font-family: monospace; font-size: 12px; }
 .empty { padding: 32px; text-align: center; color: #6b7280; font-size: 15px;
   border: 1px dashed #d1d5db; border-radius: 8px; }

@@ -71,19 +71,19 @@ class AlertFiltersView(Viewer):
             label="Severity",
             options=list(SEVERITIES),
             placeholder="All severities",
-            width=210,
+            width=180,
         )
         self.account = pn.widgets.Select(
             label="Account",
             options=pn.bind(_account_options, self.store.param.facets, filters.param.account),
             value=filters.account,
-            width=160,
+            width=140,
         )
         self.status = pn.widgets.Select(
             label="Security Hub status",
             options=pn.bind(_status_options, self.store.param.facets, filters.param.status),
             value=filters.status,
-            width=150,
+            width=140,
         )
         self.triage_status = pn.widgets.Select(
             label="Triage status",
@@ -101,7 +101,7 @@ class AlertFiltersView(Viewer):
             label="Search",
             placeholder="Title, resource or alert id",
             value=filters.search,
-            width=200,
+            width=170,
         )
         self.clear = pn.widgets.Button(label="Clear filters", color="light", align="end")
         self.account.link(filters, value="account")
@@ -122,9 +122,9 @@ class AlertFiltersView(Viewer):
             if widget.value != event.new:
                 widget.value = event.new
 
-    def __panel__(self) -> pn.viewable.Viewable:
-        """Return the filter bar."""
-        return pn.Row(
+    def controls(self) -> list[pn.viewable.Viewable]:
+        """Return the filter widgets, for a toolbar that holds other controls too."""
+        return [
             self.severity,
             self.account,
             self.status,
@@ -132,8 +132,22 @@ class AlertFiltersView(Viewer):
             self.assignee,
             self.search,
             self.clear,
-            margin=(0, 0),
-        )
+        ]
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        """Return the filter bar; it wraps onto a second line on narrow screens."""
+        return toolbar(*self.controls())
+
+
+def toolbar(*items: pn.viewable.Viewable) -> pn.FlexBox:
+    """Lay controls out in one line that wraps when the page is too narrow for it."""
+    return pn.FlexBox(
+        *items,
+        flex_wrap="wrap",
+        align_items="flex-end",
+        sizing_mode="stretch_width",
+        margin=(0, 0),
+    )
 
 
 class AlertQueueView(Viewer):

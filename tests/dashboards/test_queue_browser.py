@@ -357,6 +357,9 @@ def test_detail_changes_status_and_assignee(
     page.locator(".action-apply button").click()
     expect(message).to_contain_text("Status is now acknowledged", timeout=TIMEOUT_MS)
     expect(state).to_contain_text("Triage status Acknowledged", timeout=TIMEOUT_MS)
+    # The choices follow the new status, and one is picked (never a blank choice).
+    picked = "s => s.selectedIndex >= 0 ? s.options[s.selectedIndex].text : ''"
+    assert page.locator(".action-status select").evaluate(picked) == "Investigating"
 
     page.locator(".action-assign-me button").click()
     expect(state).to_contain_text(f"assigned to {ANALYST}", timeout=TIMEOUT_MS)

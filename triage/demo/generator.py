@@ -18,6 +18,7 @@ from typing import Any
 
 from triage.demo import builders
 from triage.demo.catalogue import CONTROLS, CVES, GUARDDUTY_TYPES, MACIE_TYPES
+from triage.demo.context_logs import PUBLIC_CONTROLS
 from triage.demo.control_findings import control_findings
 from triage.demo.estate import Resource, ScopeEstate, build_scope
 from triage.demo.timeline import CONTROL_LIFECYCLES, EVENT_LIFECYCLES, build_versions, iso, pick
@@ -189,6 +190,10 @@ def _control_findings(
             if not fails and rng.random() < 0.75:
                 continue  # keep some PASSED findings, not one for every control and resource
             lifecycle = pick(rng, CONTROL_LIFECYCLES)
+            if fails and control.control_id in PUBLIC_CONTROLS:
+                # The Config history and CloudTrail logs of the demo show these buckets made
+                # public and never closed again, so their findings stay open.
+                lifecycle = "open"
             versions = build_versions(
                 rng, now=now, lifecycle=lifecycle, is_control=True, passing=not fails
             )
