@@ -49,7 +49,12 @@ def serve_dashboards(
     port = port or settings.dashboard_port
     pn.config.nthreads = CALLBACK_THREADS
     origins = allowed_origins(port, [settings.api_host, address or ""])
-    logger.info("serving dashboards port=%s path=/%s api=%s", port, TRIAGE_PATH, api_url)
+    logger.info(
+        "serving dashboards port=%s path=/%s api=%s",
+        port,
+        TRIAGE_PATH,
+        api_url or settings.api_url,
+    )
 
     def triage_session() -> pn.viewable.Viewable:
         """Build the page for one browser session (Panel calls this per connection)."""

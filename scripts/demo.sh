@@ -9,8 +9,10 @@ BIN="$ROOT/.venv/bin"
 DEMO="$ROOT/.demo"
 mkdir -p "$DEMO"
 
+# `make services` ran just before this script; it lists what it started itself. Services
+# that were already running (say, left by `make test`) are left running on Ctrl-C.
 STARTED_SERVICES=0
-[ -f .services/env ] && [ -s .services/env ] && STARTED_SERVICES=1
+[ -s .services/started ] && STARTED_SERVICES=1
 
 cleanup() {
   trap - EXIT INT TERM
@@ -88,6 +90,15 @@ done
 "$BIN/dagster-webserver" -m pipelines.definitions -h 127.0.0.1 -p "${TRIAGE_DAGSTER_PORT:-3000}" \
   >"$DEMO/dagster.log" 2>&1 &
 echo $! > "$DEMO/dagster.pid"
-echo "Dagster UI: http://127.0.0.1:${TRIAGE_DAGSTER_PORT:-3000}"
+DAGSTER_URL="http://127.0.0.1:${TRIAGE_DAGSTER_PORT:-3000}"
+# Printed once it answers, like the API and the dashboards (it takes a while to start).
+(
+  for _ in $(seq 300); do
+    if curl -s -o /dev/null "$DAGSTER_URL/"; then echo "Dagster UI: $DAGSTER_URL"; exit 0; fi
+    sleep 1
+  done
+  echo "Dagster UI did not answer within 5 minutes; see $DEMO/dagster.log"
+) &
+echo $! > "$DEMO/dagster-wait.pid"
 echo "Press Ctrl-C to stop everything."
 "$BIN/triage" serve

@@ -14,6 +14,9 @@ STATE="${TRIAGE_SERVICES_DIR:-$ROOT/.services}"
 PG_DIR="$STATE/pg"
 REDIS_DIR="$STATE/redis"
 ENV_FILE="$STATE/env"
+# The services the last `start` started itself (empty when it found them running), so that
+# `make demo` stops on Ctrl-C only what it started.
+STARTED_FILE="$STATE/started"
 
 log() { printf 'services: %s\n' "$*" >&2; }
 
@@ -76,6 +79,7 @@ CONF
     port=${TRIAGE_PG_PORT:-$(free_port)}
     as_pg "$bin/pg_ctl" -D "$PG_DIR/data" -o "-p $port" -l "$PG_DIR/log" -w start >/dev/null
     echo "$port" > "$PG_DIR/port"
+    echo postgresql >> "$STARTED_FILE"
     "$bin/psql" -h 127.0.0.1 -p "$port" -U triage -d postgres -tAc \
       "select 1 from pg_database where datname='triage'" | grep -q 1 \
       || "$bin/createdb" -h 127.0.0.1 -p "$port" -U triage triage
@@ -97,6 +101,7 @@ start_redis() {
       --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/pid" --logfile "$REDIS_DIR/log" >/dev/null
     for _ in $(seq 50); do [ -s "$REDIS_DIR/pid" ] && break; sleep 0.1; done
     echo "$port" > "$REDIS_DIR/port"
+    echo redis >> "$STARTED_FILE"
   fi
   echo "REDIS_URL=redis://127.0.0.1:$port/0" >> "$ENV_FILE"
   log "redis on 127.0.0.1:$port"
@@ -111,11 +116,13 @@ stop_all() {
     kill "$(cat "$REDIS_DIR/pid")" 2>/dev/null && log "redis stopped" || true
     rm -f "$REDIS_DIR/pid"
   fi
-  rm -f "$ENV_FILE"
+  rm -f "$ENV_FILE" "$STARTED_FILE"
 }
 
 case "${1:-}" in
-  start) mkdir -p "$STATE"; : > "$ENV_FILE"; start_pg; start_redis; cat "$ENV_FILE" ;;
+  start)
+    mkdir -p "$STATE"; : > "$ENV_FILE"; : > "$STARTED_FILE"
+    start_pg; start_redis; cat "$ENV_FILE" ;;
   stop) stop_all ;;
   env) cat "$ENV_FILE" 2>/dev/null || true ;;
   *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
