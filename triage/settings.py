@@ -215,6 +215,11 @@ class Settings(BaseSettings):
     correlation_allow_cross_account: bool = Field(
         default=False, alias="TRIAGE_CORRELATION_ALLOW_CROSS_ACCOUNT"
     )
+    # A group larger than this keeps only its same-resource and same-CVE links (plus rules
+    # and merges): scans that report many checks on many resources otherwise chain into one.
+    correlation_max_loose_group_size: int = Field(
+        default=50, alias="TRIAGE_CORRELATION_MAX_LOOSE_GROUP", ge=2
+    )
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,6 +5,11 @@ manual merges. The fast path is `scipy.sparse.csgraph.connected_components`; onl
 component that breaks a limit (spans accounts, or joins the two sides of a split or of a
 `never_together` rule) is rebuilt greedily, strongest edge first, skipping any edge whose
 union would break a limit.
+
+A component larger than `max_loose_size` is then cut along its anchored edges only: pairs
+on the same resource or the same CVE, rules and manual merges. Without this, a scan that
+reports many checks on many resources joins into one component through alternating "same
+resource" and "same check" links (a grid), though each resource is its own problem.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class Edges:
     kind: np.ndarray
     ref: np.ndarray
     allow_cross_account: np.ndarray
+    anchored: np.ndarray
 
     @classmethod
     def concat(cls, parts: list[Edges]) -> Edges:
@@ -42,7 +48,7 @@ class Edges:
         return cls(
             *(
                 np.concatenate([getattr(part, name) for part in parts])
-                for name in ("a", "b", "score", "kind", "ref", "allow_cross_account")
+                for name in ("a", "b", "score", "kind", "ref", "allow_cross_account", "anchored")
             )
         )
 
@@ -55,10 +61,12 @@ class Edges:
         kind: EdgeKind,
         ref: np.ndarray,
         allow_cross_account: np.ndarray | bool = False,
+        anchored: np.ndarray | bool = True,
     ) -> Edges:
-        """Edges of one kind; `allow_cross_account` may be one flag for all."""
+        """Edges of one kind; `allow_cross_account` and `anchored` may be one flag for all."""
         n = len(a)
         allow = np.broadcast_to(np.asarray(allow_cross_account, dtype=bool), (n,)).copy()
+        anchor = np.broadcast_to(np.asarray(anchored, dtype=bool), (n,)).copy()
         return cls(
             a=np.asarray(a, dtype=np.int64),
             b=np.asarray(b, dtype=np.int64),
@@ -66,6 +74,7 @@ class Edges:
             kind=np.full(n, int(kind), dtype=np.int8),
             ref=np.asarray(ref, dtype=np.int64),
             allow_cross_account=allow,
+            anchored=anchor,
         )
 
 
@@ -156,8 +165,12 @@ def group(
     accounts: np.ndarray,
     separations: list[Separation],
     keep_accounts_apart: bool,
+    max_loose_size: int | None = None,
 ) -> GroupingResult:
-    """Group `n` alerts along `edges` without breaking the account and cannot-link limits."""
+    """Group `n` alerts along `edges` without breaking the account and cannot-link limits.
+
+    Components above `max_loose_size` alerts keep only their anchored edges (None: no cut).
+    """
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return GroupingResult(labels=empty, link_edge=empty, edges=edges)
@@ -181,7 +194,34 @@ def group(
                     relabel[root] = next_label
                     next_label += 1
                 labels[node] = relabel[root]
+    if max_loose_size is not None:
+        kept = _cut_loose(labels, edges, kept, max_loose_size)
     return GroupingResult(labels=labels, link_edge=_links(n, labels, edges, kept), edges=edges)
+
+
+def _cut_loose(labels: np.ndarray, edges: Edges, kept: np.ndarray, limit: int) -> np.ndarray:
+    """Split components above `limit` along their anchored edges; relabels in place.
+
+    Returns the kept edges without the loose ones inside the cut components.
+    """
+    sizes = np.bincount(labels)
+    oversized = np.flatnonzero(sizes > limit)
+    if len(oversized) == 0:
+        return kept
+    ends_a, ends_b = labels[edges.a[kept]], labels[edges.b[kept]]
+    inside_cut = np.isin(ends_a, oversized) & (ends_a == ends_b)
+    loose = inside_cut & ~edges.anchored[kept]
+    nodes = np.flatnonzero(np.isin(labels, oversized))
+    anchored = kept[inside_cut & ~loose]
+    graph = sp.coo_matrix(
+        (np.ones(len(anchored), dtype=np.int8), (edges.a[anchored], edges.b[anchored])),
+        shape=(len(labels), len(labels)),
+    )
+    _count, parts = connected_components(graph, directed=False)
+    # Fresh labels for the pieces, after every label in use.
+    _unique, piece = np.unique(parts[nodes], return_inverse=True)
+    labels[nodes] = int(labels.max()) + 1 + piece
+    return kept[~loose]
 
 
 def _links(n: int, labels: np.ndarray, edges: Edges, kept: np.ndarray) -> np.ndarray:

@@ -26,6 +26,10 @@ from triage.correlation.scoring import FEATURES, ScoreParams, combine, pair_feat
 
 logger = logging.getLogger(__name__)
 
+# Blocks that tie two alerts to one thing (a resource, a CVE); they survive the cut of an
+# oversized group, the looser blocks (same check elsewhere, same window, same entity) not.
+ANCHOR_BLOCKS = frozenset({"resource", "cve"})
+
 
 @dataclass
 class ScoredPairs:
@@ -97,14 +101,29 @@ def correlate(
     rules: list[GroupingRule],
     constraints: EditConstraints,
     allow_cross_account: bool = False,
+    max_loose_size: int | None = None,
     describe: bool = True,
 ) -> Correlation:
     """Form groups from pairs at or above `threshold`, rules and manual edits.
 
-    With `describe=False` only the component labels are computed (for parameter sweeps).
+    A group above `max_loose_size` alerts is cut along its same-resource and same-CVE
+    links, rules and merges (None keeps every group whole). With `describe=False` only the
+    component labels are computed (for parameter sweeps).
     """
     above = np.flatnonzero(pairs.score >= threshold)
-    scored = Edges.build(pairs.a[above], pairs.b[above], pairs.score[above], EdgeKind.SCORED, above)
+    anchored = np.fromiter(
+        (not ANCHOR_BLOCKS.isdisjoint(pairs.blocks[i]) for i in above),
+        dtype=bool,
+        count=len(above),
+    )
+    scored = Edges.build(
+        pairs.a[above],
+        pairs.b[above],
+        pairs.score[above],
+        EdgeKind.SCORED,
+        above,
+        anchored=anchored,
+    )
     rule_edges = group_by_field_edges(alerts, rules)
     by_rule = Edges.build(
         rule_edges.a,
@@ -121,6 +140,7 @@ def correlate(
         accounts=alerts.account_codes,
         separations=_separations(alerts, rules, constraints),
         keep_accounts_apart=accounts_kept_apart(rules, allow_cross_account=allow_cross_account),
+        max_loose_size=max_loose_size,
     )
     if not describe:
         return Correlation(groups=[], members=[], result=result)

@@ -87,6 +87,7 @@ def build_groups(engine: Engine, settings: Settings) -> dict[str, Any]:
             rules=rules,
             constraints=constraints,
             allow_cross_account=settings.correlation_allow_cross_account,
+            max_loose_size=settings.correlation_max_loose_group_size,
         )
         previous, first_grouped = store.load_previous(conn)
         ids = assign_ids(

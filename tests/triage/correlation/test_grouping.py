@@ -149,3 +149,50 @@ def test_best_match_wins_an_old_id_claimed_twice():
 def test_no_alerts_no_groups():
     alerts, outcome = _run([], [])
     assert outcome.groups == [] and len(outcome.result.labels) == 0
+
+
+def test_an_oversized_group_is_cut_along_resource_and_cve_links_only():
+    # A scan grid: three checks on each of three resources. "Same resource" links each row,
+    # "same check elsewhere" (pattern) links each column, so together they form one
+    # component of nine; the cut keeps one group per resource.
+    ids = [f"{resource}-{check}" for resource in "xyz" for check in "pqr"]
+    alerts = make_alerts([{"id": x, "severity": 40, "hours": 0} for x in ids])
+    scored, blocks = [], []
+    for resource in "xyz":
+        for first, second in (("p", "q"), ("q", "r")):
+            scored.append((f"{resource}-{first}", f"{resource}-{second}", 0.8))
+            blocks.append(["resource"])
+    for check in "pqr":
+        for first, second in (("x", "y"), ("y", "z")):
+            scored.append((f"{first}-{check}", f"{second}-{check}", 0.7))
+            blocks.append(["pattern", "account_window"])
+    pairs = _pairs(alerts, scored)
+    pairs.blocks = blocks
+
+    def grouped(limit):
+        outcome = correlate(
+            alerts,
+            pairs,
+            threshold=0.5,
+            rules=[],
+            constraints=replay([]),
+            max_loose_size=limit,
+        )
+        return outcome, _groups(alerts, outcome)
+
+    _outcome, whole = grouped(None)
+    assert whole == [sorted(ids)]
+    # At or under the limit nothing changes.
+    assert grouped(9)[1] == whole
+
+    outcome, cut = grouped(8)
+    assert cut == [[f"{r}-p", f"{r}-q", f"{r}-r"] for r in "xyz"]
+    reasons = {m.alert_id: m for ms in outcome.members for m in ms}
+    # Each member is explained by a link that survived the cut.
+    assert all(reason.blocks == ["resource"] for reason in reasons.values())
+    # A merge an analyst made holds through the cut.
+    merge = GroupEdit(edit_id=1, kind=EditKind.MERGE, alert_ids=("x-p", "y-p"))
+    merged = correlate(
+        alerts, pairs, threshold=0.5, rules=[], constraints=replay([merge]), max_loose_size=8
+    )
+    assert sorted(len(g.members) for g in merged.groups) == [3, 6]
