@@ -207,6 +207,21 @@ class TriageApiClient:
             raise ApiResponseError(f"expected the alert's triage state, found {sorted(body)}")
         return body
 
+    def list_notes(self, alert_id: str) -> dict[str, Any]:
+        """Return an alert's notes, oldest first, each with its sanitised `html`."""
+        body = self._get_json(f"/alerts/{quote(alert_id, safe='')}/notes", {})
+        if not isinstance(body.get("items"), list):
+            raise ApiResponseError(f"expected the notes as {{items}}, found {sorted(body)}")
+        return body
+
+    def add_note(self, alert_id: str, markdown: str) -> dict[str, Any]:
+        """Add a Markdown note to an alert; return it as stored (with its `html`)."""
+        path = f"/alerts/{quote(alert_id, safe='')}/notes"
+        body = self._json(self._checked("POST", path, json={"body": markdown}), path)
+        if "note_id" not in body:
+            raise ApiResponseError(f"expected the new note, found {sorted(body)}")
+        return body
+
     def get_me(self) -> dict[str, Any]:
         """Return the signed-in user: `username`, `role` and the rest of `/auth/me`."""
         return self._get_json("/auth/me", {})

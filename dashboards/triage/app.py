@@ -89,7 +89,10 @@ class TriageApp(Viewer):
 
         def changed(message: dict[str, Any]) -> None:
             # The socket thread hands the reload to the session's own event loop; the
-            # detail reloads too when it shows the alert that changed.
+            # detail reloads too when it shows the alert that changed. A change made from
+            # this page has already reloaded both.
+            if self.detail_store.is_echo(str(message.get("alert_id"))):
+                return
             reloads = [self.store.refresh]
             if message.get("alert_id") == self.detail_store.alert_id:
                 reloads.append(self.detail_store.refresh)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import panel as pn
@@ -154,6 +155,72 @@ class RowClickBridge(JSComponent):
     """
 
 
+NOTES_STYLESHEET = """
+.notes { font-size: 13px; overflow-wrap: anywhere; }
+.notes h3 { font-size: 12px; margin: 4px 0; color: #374151; letter-spacing: 0.06em;
+  text-transform: uppercase; }
+.notes .note { border-left: 3px solid #cbd5e1; padding: 2px 8px; margin: 6px 0; }
+.notes .note .meta { color: #6b7280; font-size: 11px; }
+.notes .note .body p { margin: 2px 0; }
+.notes .muted { color: #6b7280; }
+"""
+
+
+def notes_html(notes: list[dict[str, Any]]) -> str:
+    """The alert's notes, oldest first; each note's HTML was sanitised by the API."""
+    if not notes:
+        items = '<p class="muted">No notes yet.</p>'
+    else:
+        items = "".join(
+            f'<div class="note" data-note-id="{escape(str(note.get("note_id", "")))}">'
+            f'<div class="meta">{escape(str(note.get("author", "")))} · '
+            f"{escape(markup.format_timestamp(note.get('updated_at')))}"
+            + (f" · edited (v{int(note['version'])})" if int(note.get("version") or 1) > 1 else "")
+            + f'</div><div class="body">{note.get("html", "")}</div></div>'
+            for note in notes
+        )
+    return f'<div class="notes"><h3>Notes</h3>{items}</div>'
+
+
+class AlertNotesView(Viewer):
+    """The alert's notes, and for engineers and admins a box to add one in Markdown."""
+
+    store = param.ClassSelector(class_=AlertDetailStore, doc="Detail store the notes use.")
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        store = self.store
+        self.list = pn.pane.HTML(
+            pn.bind(notes_html, store.param.notes),
+            stylesheets=[NOTES_STYLESHEET],
+            sizing_mode="stretch_width",
+            css_classes=["alert-notes"],
+        )
+        self.text = pn.widgets.TextAreaInput(
+            placeholder="Add a note (Markdown)",
+            rows=3,
+            sizing_mode="stretch_width",
+            css_classes=["note-text"],
+        )
+        self.add = pn.widgets.Button(label="Add note", css_classes=["note-add"])
+        self.add.on_click(lambda _event: self._add())
+        store.param.watch(self._sync, ["saving", "can_edit", "alert_id"])
+        self._sync()
+
+    def _add(self) -> None:
+        text = self.text.value_input or self.text.value or ""
+        if self.store.add_note(text):
+            self.text.param.update(value="", value_input="")
+
+    def _sync(self, *_events: param.parameterized.Event) -> None:
+        self.add.disabled = self.store.saving or not self.store.can_edit
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        """Return the notes and, for those who may write them, the box to add one."""
+        editor = pn.Column(self.text, self.add, visible=self.store.param.can_edit, margin=0)
+        return pn.Column(self.list, editor, sizing_mode="stretch_width", margin=(6, 0))
+
+
 class AlertDetailView(Viewer):
     """The selected alert's context, impact, last change and timeline, beside the list."""
 
@@ -179,6 +246,7 @@ class AlertDetailView(Viewer):
             sizing_mode="stretch_width",
         )
         self.actions = AlertActionsView(store=store)
+        self.notes = AlertNotesView(store=store)
         self.body = pn.pane.HTML(
             pn.bind(
                 detail_markup.alert_detail,
@@ -214,6 +282,7 @@ class AlertDetailView(Viewer):
             self.error,
             self.actions,
             self.body,
+            self.notes,
             width=DETAIL_WIDTH,
             visible=self.store.param.alert_id.rx.bool(),
             css_classes=["alert-detail"],

@@ -133,6 +133,8 @@ class FakeAlertsApi:
         if path.startswith("/api/v1/alerts/") and parts[0] in known:
             if parts[1:] == ["timeline"]:
                 return 200, make_timeline(known[parts[0]])
+            if parts[1:] == ["notes"]:
+                return 200, {"items": [], "total": 0, "next_cursor": None}
             if len(parts) == 1:
                 return 200, make_detail(known[parts[0]])
         return 404, {"detail": "not found"}

@@ -154,7 +154,9 @@ def api_url(
 ) -> Iterator[str]:
     """The real API (`uvicorn api.main:app`) on a free port over the session database."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    # One test user clicks through every test here within a minute; the default budget of
+    # 100 requests a minute per user is tested in tests/api, not here.
+    env = {**os.environ, "DATABASE_URL": database_url, "TRIAGE_RATE_LIMIT": "2000/minute"}
     process = _start(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
         + ["--port", str(port), "--log-level", "warning"],
@@ -366,6 +368,19 @@ def test_detail_changes_status_and_assignee(
     # The list shows the change at once (the store reloads after a change).
     triage_cell = page.locator(f'tr.alert-row[data-alert-id="{alert_id}"] .triage')
     expect(triage_cell).to_have_text(f"acknowledged · {ANALYST}", timeout=TIMEOUT_MS)
+    # A note in Markdown: shown rendered, with the script the API's sanitiser removed.
+    notes = page.locator(".alert-notes")
+    expect(notes).to_contain_text("No notes yet.", timeout=TIMEOUT_MS)
+    page.locator(".note-text textarea").fill(
+        "Checked the **bucket policy**.<script>window.pwned = 1</script>"
+    )
+    page.locator(".note-text textarea").press("Tab")
+    page.wait_for_timeout(300)
+    page.locator(".note-add button").click()
+    expect(notes.locator(".note strong")).to_have_text("bucket policy", timeout=TIMEOUT_MS)
+    expect(notes.locator(".note .meta")).to_contain_text(ANALYST)
+    assert notes.locator(".note script").count() == 0
+    assert page.evaluate("() => window.pwned") is None
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "queue-detail-actions.png"), full_page=True)
 
