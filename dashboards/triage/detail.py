@@ -26,8 +26,23 @@ def _label(status: str) -> str:
     return status.replace("_", " ").capitalize()
 
 
+# The button that moves an alert into each status.
+MOVE_LABELS = {
+    AlertStatus.NEW.value: "Reopen",
+    AlertStatus.ACKNOWLEDGED.value: "Acknowledge",
+    AlertStatus.INVESTIGATING.value: "Investigate",
+    AlertStatus.RESOLVED.value: "Resolve",
+    AlertStatus.SUPPRESSED.value: "Suppress",
+    AlertStatus.FALSE_POSITIVE.value: "False positive",
+}
+
+
 class AlertActionsView(Viewer):
-    """The alert's triage status and assignee, and the controls that change them."""
+    """The alert's triage status and assignee, and the controls that change them.
+
+    One button per allowed move, so a click carries its target status itself: a choice in
+    a separate select could reach the server after the click that should use it.
+    """
 
     store = param.ClassSelector(class_=AlertDetailStore, doc="Detail store the actions use.")
 
@@ -35,48 +50,46 @@ class AlertActionsView(Viewer):
         super().__init__(**params)
         store = self.store
         self.state = pn.pane.Markdown("", margin=(0, 4), css_classes=["triage-state"])
-        self.status = pn.widgets.Select(
-            label="Move to", options={}, width=140, css_classes=["action-status"]
-        )
+        self.moves: dict[str, pn.widgets.Button] = {}
+        for status in AlertStatus:
+            button = pn.widgets.Button(
+                label=MOVE_LABELS[status.value],
+                visible=False,
+                css_classes=["action-move", f"move-{status.value}"],
+                margin=(4, 4),
+            )
+            button.on_click(lambda _event, target=status.value: self._move(target))
+            self.moves[status.value] = button
         self.reason = pn.widgets.TextInput(
-            label="Reason",
+            label="Reason (to suppress or mark false positive)",
             placeholder="Why",
-            width=170,
+            width=250,
             visible=False,
             css_classes=["action-reason"],
         )
         self.suppress_for = pn.widgets.Select(
-            label="For", options=SUPPRESS_FOR, value=7, width=90, visible=False
-        )
-        self.apply = pn.widgets.Button(
-            label="Apply", color="primary", align="end", css_classes=["action-apply"]
+            label="Suppress for", options=SUPPRESS_FOR, value=7, width=110, visible=False
         )
         self.assign_me = pn.widgets.Button(
-            label="Assign to me", align="end", css_classes=["action-assign-me"]
+            label="Assign to me", css_classes=["action-assign-me"], margin=(4, 4)
         )
-        self.unassign = pn.widgets.Button(label="Unassign", align="end")
+        self.unassign = pn.widgets.Button(label="Unassign", margin=(4, 4))
         self.message = pn.pane.Alert(
             "", alert_type="success", visible=False, css_classes=["action-message"]
         )
-        self.apply.on_click(lambda _event: self._apply())
         self.assign_me.on_click(lambda _event: store.assign(store.username))
         self.unassign.on_click(lambda _event: store.assign(None))
-        self.status.param.watch(self._show_fields, ["value"])
         store.param.watch(self._sync, ["alert", "can_edit", "username", "saving"])
         store.param.watch(self._show_message, ["action_message", "action_error"])
         self._sync()
 
-    def _apply(self) -> None:
-        status = self.status.value
-        if not status:
-            return
+    def _move(self, status: str) -> None:
         days = self.suppress_for.value if status == AlertStatus.SUPPRESSED.value else None
-        if self.store.set_status(status, reason=self.reason.value_input or "", suppress_days=days):
+        reason = (
+            (self.reason.value_input or self.reason.value or "") if status in NEEDS_REASON else ""
+        )
+        if self.store.set_status(status, reason=reason, suppress_days=days):
             self.reason.param.update(value="", value_input="")
-
-    def _show_fields(self, *_events: param.parameterized.Event) -> None:
-        self.reason.visible = self.status.value in NEEDS_REASON
-        self.suppress_for.visible = self.status.value == AlertStatus.SUPPRESSED.value
 
     def _sync(self, *_events: param.parameterized.Event) -> None:
         """Show the alert's state and offer the moves allowed from it."""
@@ -94,18 +107,15 @@ class AlertActionsView(Viewer):
             allowed = set(allowed_from(AlertStatus(current)))
         except ValueError:
             allowed = set()
-        # In the order work moves through, so the likeliest next step comes first.
-        moves = [status.value for status in AlertStatus if status.value in allowed]
-        self.status.options = {_label(move): move for move in moves}
-        if self.status.value not in moves:
-            # New options do not move the value; offer the likeliest next step.
-            self.status.value = moves[0] if moves else None
         busy = store.saving or not store.can_edit
-        for widget in (self.status, self.reason, self.suppress_for, self.apply):
-            widget.disabled = busy or not moves
+        for status, button in self.moves.items():
+            button.param.update(visible=status in allowed, disabled=busy)
+        self.reason.param.update(visible=bool(allowed & NEEDS_REASON), disabled=busy)
+        self.suppress_for.param.update(
+            visible=AlertStatus.SUPPRESSED.value in allowed, disabled=busy
+        )
         self.assign_me.disabled = busy or not store.username or assignee == store.username
         self.unassign.disabled = busy or not assignee
-        self._show_fields()
 
     def _show_message(self, *_events: param.parameterized.Event) -> None:
         error, done = self.store.action_error, self.store.action_message
@@ -117,8 +127,10 @@ class AlertActionsView(Viewer):
 
     def __panel__(self) -> pn.viewable.Viewable:
         """Return the state line, the controls (engineers and admins) and the outcome."""
+        moves = pn.FlexBox(*self.moves.values(), flex_wrap="wrap", margin=0)
         controls = pn.Column(
-            pn.Row(self.status, self.reason, self.suppress_for, self.apply, margin=0),
+            moves,
+            pn.Row(self.reason, self.suppress_for, margin=0),
             pn.Row(self.assign_me, self.unassign, margin=0),
             visible=self.store.param.can_edit,
             margin=0,
