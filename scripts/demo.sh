@@ -75,7 +75,9 @@ echo "draining the SQS feed..."
 "$BIN/triage" ingest --from-sqs --json
 "$BIN/triage" build --quiet >"$DEMO/build.log" 2>&1 || { tail -30 "$DEMO/build.log"; exit 1; }
 
-# One user per role, with fresh random passwords (never reused between demos).
+# One user per role, each with a fresh random password when it is created. A database kept
+# from an earlier demo keeps its users and their passwords; those are read back from
+# users.txt, where the run that created them wrote them.
 echo "creating demo users..."
 touch "$DEMO/users.txt"
 for role in admin engineer viewer; do
@@ -83,7 +85,13 @@ for role in admin engineer viewer; do
   if printf '%s\n' "$password" | "$BIN/triage" users create --username "demo-$role" --role "$role" >/dev/null 2>&1; then
     echo "  $role: demo-$role / $password" | tee -a "$DEMO/users.txt"
   else
-    echo "  $role: demo-$role already exists (password from an earlier demo in $DEMO/users.txt)"
+    earlier="$(grep "^  $role: demo-$role / " "$DEMO/users.txt" | tail -1 || true)"
+    if [ -n "$earlier" ]; then
+      echo "$earlier (created by an earlier demo)"
+    else
+      echo "  $role: demo-$role already exists; its password is not in $DEMO/users.txt" \
+        "(an admin can set one with PATCH /api/v1/users/{id}; \`make clean\` starts afresh)"
+    fi
   fi
 done
 

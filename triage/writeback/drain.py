@@ -308,7 +308,8 @@ def drain_outbox(
                 "write-back unsupported: endpoint=%s lacks BatchUpdateFindings (%s); items stay "
                 "queued and no further calls are made to it",
                 endpoint,
-                unsupported_detail,
+                # An emulator may answer with a whole HTML page; one short line is enough.
+                " ".join(unsupported_detail.split())[:200],
             )
             result.unsupported = True
             break
