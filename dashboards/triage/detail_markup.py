@@ -99,6 +99,22 @@ def _impact(impact: Mapping[str, Any] | None) -> str:
     )
 
 
+def _field_changes(attribute: Mapping[str, Any]) -> list[tuple[object, object, object]]:
+    """One (name, before, after) per changed field; two objects are compared key by key."""
+    name, before, after = (
+        attribute.get("attribute"),
+        attribute.get("before"),
+        attribute.get("after"),
+    )
+    if isinstance(before, Mapping) and isinstance(after, Mapping):
+        keys = sorted(set(before) | set(after), key=str)
+        changed = [(f"{name}.{key}", before.get(key), after.get(key)) for key in keys]
+        changed = [row for row in changed if row[1] != row[2]]
+        if changed:
+            return changed
+    return [(name, before, after)]
+
+
 def _last_change(last_change: Mapping[str, Any] | None) -> str:
     if not last_change:
         return '<h3>Last change</h3><div class="muted">No change recorded before the alert.</div>'
@@ -110,9 +126,9 @@ def _last_change(last_change: Mapping[str, Any] | None) -> str:
     change = last_change.get("change") or {}
     attributes = change.get("changed_attributes") or []
     diff = "".join(
-        f'<li class="diff"><code>{_text(a.get("attribute"))}</code>: '
-        f"{_value(a.get('before'))} → {_value(a.get('after'))}</li>"
+        f'<li class="diff"><code>{_text(name)}</code>: {_value(before)} → {_value(after)}</li>'
         for a in attributes
+        for name, before, after in _field_changes(a)
     )
     changes = f'<ul class="changes">{diff}</ul>' if diff else ""
     return f"<h3>Last change</h3>{_pairs(rows)}{changes}"

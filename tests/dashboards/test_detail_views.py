@@ -126,3 +126,28 @@ def test_missing_context_and_change_say_so():
     assert "No resource context known." in html
     assert "No change recorded before the alert." in html
     assert "Nothing on the timeline yet." in html
+
+
+def test_a_changed_object_is_shown_one_field_per_line() -> None:
+    alert = {
+        "alert_id": "a1",
+        "title": "bucket",
+        "last_change": {
+            "actor": "alice",
+            "change": {
+                "changed_attributes": [
+                    {
+                        "attribute": "PublicAccessBlockConfiguration",
+                        "before": {"blockPublicAcls": True, "ignorePublicAcls": True},
+                        "after": {"blockPublicAcls": False, "ignorePublicAcls": True},
+                    }
+                ]
+            },
+        },
+    }
+
+    html = alert_detail(alert, [], False)
+
+    assert "<code>PublicAccessBlockConfiguration.blockPublicAcls</code>: true → false" in html
+    # A field that did not change is not listed.
+    assert "ignorePublicAcls" not in html
