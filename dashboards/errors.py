@@ -14,6 +14,10 @@ class ApiUnavailableError(DashboardError):
 class ApiResponseError(DashboardError):
     """The API answered, but with an error status or a body that is not the agreed shape."""
 
-    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, status_code: int | None = None, detail: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status_code = status_code
+        # The API's own reason for a 4xx, fit to show a user as it is.
+        self.detail = detail

@@ -256,10 +256,11 @@ class TriageApiClient:
             )
         if 400 <= response.status_code < 500:
             # The API's 4xx messages say what was wrong and carry no internals.
+            reason = _detail(response)
             raise ApiResponseError(
-                f"the triage API refused {method} {path} (HTTP {response.status_code}): "
-                f"{_detail(response)}",
+                f"the triage API refused {method} {path} (HTTP {response.status_code}): {reason}",
                 status_code=response.status_code,
+                detail=reason,
             )
         if response.status_code >= 500:
             raise ApiResponseError(

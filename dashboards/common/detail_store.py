@@ -51,6 +51,12 @@ def clear_detail_caches() -> None:
     load_alert_notes.clear()
 
 
+def _reason(exc: DashboardError) -> str:
+    """Why a change was refused, in the API's words when it gave them."""
+    detail = getattr(exc, "detail", None)
+    return f"Not changed: {detail}." if detail else str(exc)
+
+
 class AlertDetailStore(param.Parameterized):
     """Holds the selected alert's detail and timeline for one session."""
 
@@ -156,7 +162,7 @@ class AlertDetailStore(param.Parameterized):
         try:
             self.client.add_note(self.alert_id, markdown)
         except DashboardError as exc:
-            self.param.update(saving=False, action_error=str(exc))
+            self.param.update(saving=False, action_error=_reason(exc))
             return False
         self._changed_here[self.alert_id] = time.monotonic()
         self.refresh()
@@ -171,7 +177,7 @@ class AlertDetailStore(param.Parameterized):
         try:
             self.client.update_alert(self.alert_id, changes, self.alert.get("etag") or "")
         except DashboardError as exc:
-            message = str(exc)
+            message = _reason(exc)
             if isinstance(exc, ApiResponseError) and exc.status_code == 412:
                 message = (
                     "Someone changed this alert after you opened it; it is shown again as it "

@@ -85,9 +85,16 @@ class AlertActionsView(Viewer):
 
     def _move(self, status: str) -> None:
         days = self.suppress_for.value if status == AlertStatus.SUPPRESSED.value else None
-        reason = (
-            (self.reason.value_input or self.reason.value or "") if status in NEEDS_REASON else ""
-        )
+        reason = ""
+        if status in NEEDS_REASON:
+            reason = (self.reason.value_input or self.reason.value or "").strip()
+        if status == AlertStatus.SUPPRESSED.value and not reason:
+            # Checked here too, so the user is told before anything is sent.
+            self.store.param.update(
+                action_message="",
+                action_error="Suppressing needs a reason: write it in the Reason box first.",
+            )
+            return
         if self.store.set_status(status, reason=reason, suppress_days=days):
             self.reason.param.update(value="", value_input="")
 

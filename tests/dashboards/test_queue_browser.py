@@ -347,7 +347,7 @@ def test_detail_changes_status_and_assignee(
     expect(state).to_contain_text("Triage status New", timeout=TIMEOUT_MS)
     expect(state).to_contain_text("unassigned")
 
-    # Suppressing without a reason: the API's refusal is shown, nothing changes.
+    # Suppressing without a reason: the page says so before sending, nothing changes.
     expect(page.locator(".action-reason input")).to_be_visible(timeout=TIMEOUT_MS)
     page.locator(".move-suppressed button").click()
     message = page.locator(".action-message")
@@ -420,6 +420,11 @@ def test_a_change_over_a_stale_read_is_refused_and_the_alert_reloaded(
         # With the fresh read the change goes through.
         assert store.set_status("resolved") is True
         assert store.alert["triage_status"] == "resolved"
+        # A refusal is shown in the API's words, without the HTTP details.
+        assert store.set_status("acknowledged") is False
+        assert store.action_error.startswith("Not changed: ")
+        assert "allowed: investigating, new" in store.action_error
+        assert "HTTP" not in store.action_error
     clear_detail_caches()
 
 
