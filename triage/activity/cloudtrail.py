@@ -16,7 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from triage.aws_config.values import InvalidTimestampError, first, to_utc
-from triage.findings.parse import QuarantinedRecord, canonical_json, quarantine_record, sha256_hex
+from triage.findings.parse import (
+    QuarantinedRecord,
+    RecordLists,
+    canonical_json,
+    quarantine_record,
+    sha256_hex,
+)
 
 
 @dataclass(frozen=True)
@@ -35,18 +41,12 @@ class CloudTrailEvent:
 
 
 @dataclass
-class CloudTrailParseResult:
+class CloudTrailParseResult(RecordLists):
     """What one payload held; each record read is either an event or quarantined."""
 
     events: list[CloudTrailEvent] = field(default_factory=list)
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
     shapes: list[str] = field(default_factory=list)
-
-    def extend(self, other: CloudTrailParseResult) -> None:
-        """Add another result's records to this one."""
-        self.events.extend(other.events)
-        self.quarantined.extend(other.quarantined)
-        self.shapes.extend(other.shapes)
 
 
 def parse_cloudtrail_document(value: object) -> CloudTrailParseResult:

@@ -25,7 +25,13 @@ from triage.aws_config.values import (
     tags_dict,
     to_utc,
 )
-from triage.findings.parse import QuarantinedRecord, canonical_json, quarantine_record, sha256_hex
+from triage.findings.parse import (
+    QuarantinedRecord,
+    RecordLists,
+    canonical_json,
+    quarantine_record,
+    sha256_hex,
+)
 
 _ITEM_MARKERS = {"configurationItemCaptureTime", "configurationItemStatus", "resourceType"}
 
@@ -63,20 +69,13 @@ class ComplianceEvent:
 
 
 @dataclass
-class ConfigParseResult:
+class ConfigParseResult(RecordLists):
     """What one Config payload held; every record read is in exactly one list."""
 
     items: list[ConfigurationItem] = field(default_factory=list)
     events: list[ComplianceEvent] = field(default_factory=list)
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
     shapes: list[str] = field(default_factory=list)
-
-    def extend(self, other: ConfigParseResult) -> None:
-        """Add another result's records to this one."""
-        self.items.extend(other.items)
-        self.events.extend(other.events)
-        self.quarantined.extend(other.quarantined)
-        self.shapes.extend(other.shapes)
 
 
 def parse_config_document(value: object, *, diff: object = None) -> ConfigParseResult:

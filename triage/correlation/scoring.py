@@ -109,10 +109,11 @@ def pair_features(
 
 
 # TODO: account and time are context, not evidence, yet together they carry 2/7 of the
-# default score, so a burst of scan results in one account chains into one large group when
-# each link adds a little shared wording (seen on the shared corpus: one 451-alert Prowler
-# group). Requiring a specific part (resource, pattern or entity) on every link needs a new
-# sweep over the labelled estate; until then analysts split such groups or add a rule.
+# default score, so a burst of scan results in one account can chain through a little
+# shared wording. Groups above TRIAGE_CORRELATION_MAX_LOOSE_GROUP are cut along their
+# same-resource and same-CVE links (grouping.py), which undid the 451-alert Prowler group of
+# the shared corpus; smaller bursts still chain. Requiring a specific part (resource,
+# pattern or entity) on every link needs a new sweep over the labelled estate.
 def combine(features: np.ndarray, params: ScoreParams) -> tuple[np.ndarray, np.ndarray]:
     """Return (score, parts): parts are each feature's weighted share; they sum to score."""
     weights = params.weights()

@@ -8,6 +8,7 @@ them in, so the pipeline reads them exactly as it reads a real organisation's.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
@@ -168,10 +169,9 @@ def build_context_logs(
 
 
 def _put_logs(s3: Any, logs: ContextLogs) -> None:
-    try:
+    # A rerun of the seed finds the bucket from the last run; that is what it wants.
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
         s3.create_bucket(Bucket=LOG_BUCKET)
-    except s3.exceptions.BucketAlreadyOwnedByYou:
-        pass
     for (account, region, day), items in sorted(logs.config_items.items()):
         stamp = day.replace("-", "")
         key = (

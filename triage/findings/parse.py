@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import cast
 
 from triage.findings.asff import normalize_asff
@@ -42,6 +42,15 @@ class QuarantinedRecord:
     detail: str
     original_text: str
     content_hash: str
+
+
+class RecordLists:
+    """Mixin of a parse result made of lists: `extend` adds another result's lists to these."""
+
+    def extend(self, other: RecordLists) -> None:
+        """Add another result's records to this one, list by list."""
+        for name in (item.name for item in fields(self)):  # type: ignore[arg-type]
+            getattr(self, name).extend(getattr(other, name))
 
 
 @dataclass
